@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyCookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Config } from "./core/config.ts";
+import type { Database } from "./core/db/index.ts";
+import type { Actor } from "./core/http/actor.ts";
+import { authenticate } from "./core/http/auth.ts";
+import type { ServiceContext } from "./core/http/context.ts";
+import { AppError } from "./core/http/errors.ts";
+import { sendProblem, toAppError } from "./core/http/problem.ts";
+import { type Clock, systemClock } from "./core/time/clock.ts";
+import { registerAuditRoutes } from "./modules/audit/audit.routes.ts";
+import { resolveSession } from "./modules/identity/auth.service.ts";
+import { registerIdentityRoutes } from "./modules/identity/identity.routes.ts";
+import { resolveToken } from "./modules/identity/tokens.service.ts";
+
+/** The instance route modules register on: Fastify with zod schemas as the type provider. */
+export type RouteApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    ctx: ServiceContext;
+  }
+}
+
+export interface BuildOptions {
+  database: Database;
+  config: Pick<Config, "publicUrl" | "sessionTtlHours" | "bodyLimitBytes" | "logLevel">;
+  clock?: Clock;
+  /** Pino options, or false for none (tests). */
+  logger?: FastifyServerOptions["logger"];
+  /** Folder of the built web app; defaults to web/dist. */
+  webDist?: string;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Redacts one-time secrets that can appear in URLs (invitation links) before logging. */
+const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
+
+/** Log settings: request ids, and no secrets (cookies, tokens, passwords) in any log line. */
+export function loggerOptions(level: string): FastifyServerOptions["logger"] {
+  return {
+    level,
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        'req.headers["x-csrf-token"]',
+        "*.password",
+        "*.passwordHash",
+      ],
+      censor: "[redacted]",
+    },
+    serializers: {
+      req: (req: { method: string; url: string; id: string; ip?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        ip: req.ip,
+      }),
+    },
+  };
+}
+
+/**
+ * Builds the Liaison HTTP application: API under /api/v1, OpenAPI at /api/openapi.json, docs at
+ * /api/docs, health at /healthz and /readyz, and the web app for every other path. Never listens:
+ * `main.ts` does, and tests use `app.inject()`.
+ */
+export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
+  const clock = opts.clock ?? systemClock;
+  const { database, config } = opts;
+  const secureCookies = config.publicUrl.startsWith("https://");
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Ids in paths are validated by the route schemas; this only bounds absurd URLs.
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Liaison API",
+        version: "1",
+        description:
+          "The communication protocol between a client organization and its managed service provider. " +
+          "Authenticate with a session cookie (browser; send x-csrf-token on writes) or `Authorization: Bearer lsn_…`.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "An API token (lsn_…)" },
+          session: { type: "apiKey", in: "cookie", name: "liaison_session" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+    req.ctx = {
+      db: database.db,
+      clock,
+      actor: null,
+      requestId: String(req.id),
+      publicUrl: config.publicUrl,
+      config,
+    };
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const appErr = toAppError(err);
+    if (appErr.status >= 500) req.log.error({ err }, "request failed");
+    return sendProblem(req, reply, appErr);
+  });
+
+  // Everything under /api/v1 is authenticated here once; services decide what the actor may do.
+  await app.register(
+    async (api) => {
+      api.addHook("preHandler", async (req) => {
+        const { actor } = await authenticate(req, database.db, clock.now(), {
+          session: resolveSession,
+          token: resolveToken,
+        });
+        req.ctx.actor = actor as Actor | null;
+      });
+      const typed = api.withTypeProvider<ZodTypeProvider>();
+      registerIdentityRoutes(typed, { secureCookies });
+      registerAuditRoutes(typed);
+    },
+    { prefix: "/api/v1" },
+  );
+
+  app.get("/api/openapi.json", { schema: { hide: true } as never }, async () => app.swagger());
+  app.get("/healthz", { schema: { hide: true } as never }, async () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true } as never }, async (_req, reply) => {
+    try {
+      await database.ping();
+    } catch {
+      return reply.status(503).send({ status: "unavailable", database: "unreachable" });
+    }
+    if (!(await database.migrationsCurrent())) {
+      return reply.status(503).send({ status: "unavailable", database: "migrations pending" });
+    }
+    return { status: "ready", database: database.kind };
+  });
+
+  const webDist = opts.webDist ?? path.join(repoRoot, "web", "dist");
+  const hasWeb = fs.existsSync(path.join(webDist, "index.html"));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.url.split("?")[0]!;
+    if (url.startsWith("/api/") || !["GET", "HEAD"].includes(req.method)) {
+      return sendProblem(
+        req,
+        reply,
+        new AppError("not_found", `There is no ${req.method} ${url}. See /api/docs.`),
+      );
+    }
+    if (!hasWeb) {
+      return reply
+        .status(503)
+        .type("text/plain")
+        .send("The web app is not built. Run `npm run build` (npm install does it for you).");
+    }
+    // The web app routes on the client: every page path gets index.html.
+    return reply.type("text/html").header("cache-control", "no-cache").sendFile("index.html");
+  });
+
+  return app;
+}

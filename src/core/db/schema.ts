@@ -1,0 +1,3 @@
+/** Every table, gathered for drizzle and drizzle-kit. Tables live with the module that owns them. */
+export * from "../../modules/identity/identity.tables.ts";
+export * from "../events/events.tables.ts";

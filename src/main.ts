@@ -1,0 +1,357 @@
+import fs from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { eq } from "drizzle-orm";
+import pino from "pino";
+import { buildApp, loggerOptions } from "./app.ts";
+import { type Config, ConfigError, loadConfig, type SettingName, settings } from "./core/config.ts";
+import { type Database, openDatabase } from "./core/db/index.ts";
+import { DataDirLockedError } from "./core/db/lock.ts";
+import { appendEvent, verifyChains } from "./core/events/events.ts";
+import { allRoles } from "./core/http/actor.ts";
+import type { ServiceContext } from "./core/http/context.ts";
+import { systemClock } from "./core/time/clock.ts";
+import { DEMO_PASSWORD, demoLogins, hasDemoData, isEmpty, loadDemo } from "./demo/demo.ts";
+import { issueSetupToken, normalizeEmail, setupUrl } from "./modules/identity/auth.service.ts";
+import { organizations, sessions, users } from "./modules/identity/identity.tables.ts";
+import { addMemberAsOperator } from "./modules/identity/orgs.service.ts";
+import { hashPassword } from "./modules/identity/passwords.ts";
+import { startWorker } from "./worker.ts";
+
+/** A failure to report in one line on stderr, exiting 1. */
+class CliFailure extends Error {}
+
+type Flags = Partial<Record<SettingName, string>>;
+
+function configFrom(flags: Flags): Config {
+  return loadConfig(process.env, flags);
+}
+
+async function open(config: Config): Promise<Database> {
+  if (config.database === "postgres") return openDatabase({ kind: "postgres", url: config.databaseUrl });
+  const fresh = !fs.existsSync(`${config.dataDir}/pg`);
+  if (fresh)
+    process.stdout.write(
+      `Preparing the embedded database in ${config.dataDir} (first start takes a few seconds)…\n`,
+    );
+  return openDatabase({ kind: "pglite", dataDir: config.dataDir });
+}
+
+/** Runs a command body with an open, migrated database, and closes it whatever happens. */
+async function withDatabase<T>(
+  config: Config,
+  fn: (database: Database, ctx: ServiceContext) => Promise<T>,
+): Promise<T> {
+  const database = await open(config);
+  try {
+    await database.migrate();
+    const ctx: ServiceContext = {
+      db: database.db,
+      clock: systemClock,
+      actor: null,
+      requestId: `cli-${process.pid}`,
+      publicUrl: config.publicUrl,
+      config,
+    };
+    return await fn(database, ctx);
+  } finally {
+    await database.close();
+  }
+}
+
+const readStdin = async (): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+};
+
+const dbOptions: SettingName[] = ["databaseUrl", "dataDir", "logLevel"];
+
+async function start(flags: Flags & { role?: string }): Promise<void> {
+  const config = configFrom(flags);
+  const role = flags.role ?? "all";
+  const log = pino({ level: config.logLevel, ...(loggerOptions(config.logLevel) as object) });
+  const database = await open(config);
+  let shuttingDown = false;
+  try {
+    await database.migrate();
+    const ctx: ServiceContext = {
+      db: database.db,
+      clock: systemClock,
+      actor: null,
+      requestId: "startup",
+      publicUrl: config.publicUrl,
+      config,
+    };
+    if (
+      config.demo === "always" ||
+      (config.demo === "auto" && config.database === "pglite" && (await isEmpty(database.db)))
+    ) {
+      if (!(await hasDemoData(database.db))) {
+        const r = await loadDemo(ctx);
+        log.info(r, "demo data loaded");
+      }
+    }
+    const stops: (() => Promise<void>)[] = [];
+    if (role === "worker" || role === "all") {
+      const worker = startWorker(database, systemClock, log);
+      stops.push(worker.stop);
+    }
+    if (role === "api" || role === "all") {
+      const app = await buildApp({ database, config, logger: loggerOptions(config.logLevel) });
+      await app.listen({ port: config.port, host: config.host });
+      stops.unshift(() => app.close());
+      const url = config.publicUrl;
+      const lines = [
+        "",
+        `Liaison is running at ${url}  (API docs: ${url}/api/docs)`,
+        `Database: ${config.database === "pglite" ? `embedded, in ${config.dataDir}` : "PostgreSQL"}`,
+      ];
+      if (await hasDemoData(database.db)) {
+        lines.push(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
+        for (const l of demoLogins) lines.push(`  ${l.email.padEnd(36)} ${l.what}`);
+      }
+      lines.push("Stop with Ctrl+C.", "");
+      process.stdout.write(`${lines.join("\n")}\n`);
+    } else {
+      process.stdout.write(`Liaison worker started (role ${role}).\n`);
+    }
+    const shutdown = async (signal: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      log.info({ signal }, "shutting down: finishing requests in flight");
+      // A stuck close must not keep a stopped service half-alive forever.
+      const force = setTimeout(() => {
+        log.error("shutdown took longer than 10 s; exiting");
+        process.exit(1);
+      }, 10_000);
+      force.unref();
+      for (const stop of stops) await stop().catch((err) => log.error({ err }, "error while stopping"));
+      await database.close();
+      process.exit(0);
+    };
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command("liaison")
+    .description(
+      "Liaison: the communication protocol between a client and its managed service provider, as running software.",
+    )
+    .showHelpAfterError("(run liaison --help for usage)")
+    .exitOverride();
+
+  const configFlag = (cmd: Command, names: SettingName[]) => {
+    for (const name of names) {
+      const s = settings[name];
+      cmd.option(`${s.flag} <value>`, `${s.doc} [env ${s.env}]`);
+    }
+    return cmd;
+  };
+
+  configFlag(
+    program
+      .command("start")
+      .description(
+        "start the web app, API and workers (runs migrations; loads demo data on a fresh embedded database)",
+      )
+      .addOption(
+        new Option("--role <role>", "what this process runs")
+          .choices(["api", "worker", "all"])
+          .default("all"),
+      ),
+    [
+      "port",
+      "host",
+      "databaseUrl",
+      "dataDir",
+      "publicUrl",
+      "logLevel",
+      "demo",
+      "sessionTtlHours",
+      "bodyLimitBytes",
+    ],
+  ).action(async (opts: Flags & { role: string }) => start(opts));
+
+  configFlag(program.command("migrate").description("apply pending database migrations"), dbOptions).action(
+    async (opts: Flags) => {
+      await withDatabase(configFrom(opts), async () => {});
+      process.stdout.write("Migrations are up to date.\n");
+    },
+  );
+
+  configFlag(
+    program.command("demo").description("load the demo organizations, people and relationships"),
+    dbOptions,
+  ).action(async (opts: Flags) => {
+    await withDatabase(configFrom(opts), async (database, ctx) => {
+      if (await hasDemoData(database.db)) throw new CliFailure("The demo data is already loaded.");
+      const r = await loadDemo(ctx);
+      process.stdout.write(
+        `Loaded ${r.organizations} organizations, ${r.people} people and ${r.relationships} relationships. Password for every demo login: ${DEMO_PASSWORD}\n`,
+      );
+    });
+  });
+
+  const user = program.command("user").description("manage people");
+  configFlag(
+    user
+      .command("create")
+      .description(
+        "add a person to an organization; prints a one-time link to set their password unless --password-stdin",
+      )
+      .requiredOption("--email <email>", "their sign-in email")
+      .requiredOption("--name <name>", "their full name")
+      .requiredOption("--org <org>", "organization id or exact name")
+      .addOption(new Option("--role <role>", "their role").choices([...allRoles]).makeOptionMandatory())
+      .option("--admin", "make them an admin of the organization", false)
+      .option("--password-stdin", "read a password from standard input instead of printing a link", false),
+    dbOptions,
+  ).action(
+    async (
+      opts: Flags & {
+        email: string;
+        name: string;
+        org: string;
+        role: string;
+        admin: boolean;
+        passwordStdin: boolean;
+      },
+    ) => {
+      const password = opts.passwordStdin ? await readStdin() : undefined;
+      if (password !== undefined && password.length < 10)
+        throw new CliFailure("The password must be at least 10 characters.");
+      await withDatabase(configFrom(opts), async (database, ctx) => {
+        const isUuid = /^[0-9a-f-]{36}$/i.test(opts.org);
+        const [org] = await database.db
+          .select()
+          .from(organizations)
+          .where(isUuid ? eq(organizations.id, opts.org) : eq(organizations.name, opts.org));
+        if (!org) throw new CliFailure(`No organization ${JSON.stringify(opts.org)}.`);
+        const result = await addMemberAsOperator(ctx, org.id, {
+          email: opts.email,
+          name: opts.name,
+          role: opts.role,
+          admin: opts.admin,
+          ...(password ? { passwordHash: await hashPassword(password) } : {}),
+        });
+        process.stdout.write(
+          `Added ${result.member.name} <${result.member.email}> to ${org.name} as ${result.member.role}.\n`,
+        );
+        if (result.setupUrl)
+          process.stdout.write(
+            `Send them this one-time link to set a password (valid 7 days):\n${result.setupUrl}\n`,
+          );
+      });
+    },
+  );
+
+  configFlag(
+    user
+      .command("reset-password")
+      .description("print a one-time reset link (valid 24 h), or set the password from standard input")
+      .requiredOption("--email <email>", "their sign-in email")
+      .option("--password-stdin", "read the new password from standard input", false),
+    [...dbOptions, "publicUrl"],
+  ).action(async (opts: Flags & { email: string; passwordStdin: boolean }) => {
+    const password = opts.passwordStdin ? await readStdin() : undefined;
+    if (password !== undefined && password.length < 10)
+      throw new CliFailure("The password must be at least 10 characters.");
+    await withDatabase(configFrom(opts), async (database, ctx) => {
+      const [u] = await database.db
+        .select()
+        .from(users)
+        .where(eq(users.email, normalizeEmail(opts.email)));
+      if (!u) throw new CliFailure(`No account with the email ${opts.email}.`);
+      const now = ctx.clock.now();
+      if (password) {
+        const hash = await hashPassword(password);
+        await database.db.transaction(async (tx) => {
+          await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, u.id));
+          await tx
+            .update(sessions)
+            .set({ revokedAt: new Date(now) })
+            .where(eq(sessions.userId, u.id));
+          await appendEvent(tx as never, {
+            scope: "user",
+            chain: u.id,
+            actor: { type: "system", id: null, name: "liaison CLI" },
+            action: "password.reset",
+            subject: { type: "user", id: u.id, label: u.name },
+            requestId: ctx.requestId,
+            occurredAt: now,
+          });
+        });
+        process.stdout.write(`Password set for ${u.email}; their sessions were signed out.\n`);
+      } else {
+        const secret = await issueSetupToken(database.db, {
+          userId: u.id,
+          orgId: null,
+          purpose: "reset",
+          now,
+        });
+        process.stdout.write(
+          `One-time link for ${u.email} to set a new password (valid 24 hours):\n${setupUrl(ctx.publicUrl, secret)}\n`,
+        );
+      }
+    });
+  });
+
+  const audit = program.command("audit").description("the audit trail");
+  configFlag(
+    audit
+      .command("verify")
+      .description("recompute every hash of the audit chains and name the first broken link of each")
+      .option("--chain <id>", "verify one chain (a relationship, organization or user id)"),
+    dbOptions,
+  ).action(async (opts: Flags & { chain?: string }) => {
+    const result = await withDatabase(configFrom(opts), async (database) =>
+      verifyChains(database.db, opts.chain ? [opts.chain] : undefined),
+    );
+    if (opts.chain && result.chains === 0) throw new CliFailure(`No audit chain ${opts.chain}.`);
+    if (result.problems.length === 0) {
+      process.stdout.write(
+        `Audit trail intact: ${result.events} events in ${result.chains} chains verified.\n`,
+      );
+      return;
+    }
+    for (const p of result.problems) {
+      process.stderr.write(
+        `BROKEN chain ${p.chain} at event #${p.seq}${p.eventId ? ` (id ${p.eventId})` : ""}: ${p.problem}\n`,
+      );
+    }
+    process.exitCode = 1;
+  });
+
+  return program;
+}
+
+/** Runs the CLI: exit 0 ok, 1 failure, 2 usage; errors on stderr in one line. */
+export async function runCli(argv: string[]): Promise<void> {
+  const program = buildCli();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+    } else if (err instanceof DataDirLockedError || err instanceof CliFailure) {
+      process.stderr.write(`liaison: ${err.message}\n`);
+    } else {
+      process.stderr.write(`liaison: ${(err as Error).message}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
+
+await runCli(process.argv);
