@@ -63,8 +63,11 @@ export function checkPasswordRule(password: string, path: string): void {
   }
 }
 
-/** Creates a session row and records the sign-in. Used by password sign-in and link set-up. */
-async function startSession(
+/**
+ * Creates a session row and records the sign-in. Used by password sign-in and link set-up, and
+ * by test factories (which skip the deliberately slow password hash).
+ */
+export async function startSession(
   ctx: ServiceContext,
   user: { id: string; email: string; name: string },
   userAgent: string | null,
