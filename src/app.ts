@@ -154,12 +154,18 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   // Everything under /api/v1 is authenticated here once; services decide what the actor may do.
   await app.register(
     async (api) => {
-      api.addHook("preHandler", async (req) => {
+      // onRequest runs before the body is read or validated: an anonymous or forged request is
+      // refused without looking at what it sent.
+      api.addHook("onRequest", async (req) => {
         const { actor } = await authenticate(req, database.db, clock.now(), {
           session: resolveSession,
           token: resolveToken,
         });
         req.ctx.actor = actor as Actor | null;
+        const access = req.routeOptions.schema?.["x-access"];
+        if (access && access.auth !== "public" && !actor) {
+          throw new AppError("unauthenticated", "Sign in, or send an API token in the Authorization header.");
+        }
       });
       const typed = api.withTypeProvider<ZodTypeProvider>();
       registerIdentityRoutes(typed, { secureCookies });

@@ -9,10 +9,8 @@ export const iso = (d: Date) => d.toISOString();
 export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 const email = z
-  .string()
-  .trim()
-  .max(254, "must be at most 254 characters")
-  .pipe(z.email({ error: "must be an email address such as name@example.com" }));
+  .email({ error: "must be an email address such as name@example.com" })
+  .max(254, "must be at most 254 characters");
 const role = z.enum(allRoles, { error: `must be one of ${allRoles.join(", ")}` });
 
 export const User = z.object({ id: z.uuid(), email: z.string(), name: z.string() }).meta({ id: "User" });

@@ -1,0 +1,239 @@
+/**
+ * Walks every route of the OpenAPI document as outsiders and as each role that must be refused,
+ * and checks the answer (401/403/404) and that the database did not change. Routes are read from
+ * the document, so a new route is covered the day it is added; its `x-access` declaration says
+ * who may call it.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RouteAccess } from "../src/core/http/auth.ts";
+import { sessions, users } from "../src/modules/identity/identity.tables.ts";
+import { hashPassword } from "../src/modules/identity/passwords.ts";
+import {
+  createTenant,
+  createTestApp,
+  type Person,
+  request,
+  snapshotDatabase,
+  type Tenant,
+  type TestApp,
+} from "./support.ts";
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  format?: string;
+  minLength?: number;
+  minimum?: number;
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+};
+
+interface Operation {
+  method: string;
+  path: string;
+  access: RouteAccess;
+  body?: JsonSchema;
+}
+
+/** A value that satisfies a JSON schema, so requests get past validation to the policy check. */
+function sample(s: JsonSchema): unknown {
+  if (s.enum) return s.enum[0];
+  if (s.anyOf) return sample(s.anyOf[0]!);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(s.properties ?? {})) out[k] = sample(v);
+      return out;
+    }
+    case "string":
+      if (s.format === "email") return `walk-${randomUUID().slice(0, 8)}@walk.example`;
+      if (s.format === "uuid") return randomUUID();
+      return "x".repeat(Math.max(s.minLength ?? 1, 12));
+    case "integer":
+    case "number":
+      return s.minimum ?? 1;
+    case "boolean":
+      return true;
+    case "array":
+      return [];
+    default:
+      return null;
+  }
+}
+
+let t: TestApp;
+let ops: Operation[];
+let a: Tenant;
+let b: Tenant;
+let tokenId: string;
+let sessionId: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+  ops = [];
+  for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const access = op["x-access"] as RouteAccess | undefined;
+      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content?.[
+        "application/json"
+      ]?.schema;
+      ops.push({ method: method.toUpperCase(), path, access: access!, body });
+    }
+  }
+  a = await createTenant(t, "Walk A");
+  b = await createTenant(t, "Walk B");
+  const created = await request(t, a.people.clientAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${a.relationshipId}/tokens`,
+    payload: { name: "walk", role: "it_contact" },
+  });
+  tokenId = created.json().token.id;
+  const [s] = await t.database.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, a.people.clientAdmin.userId)));
+  sessionId = s!.id;
+});
+afterAll(async () => t?.close());
+
+function urlFor(path: string, tenant: Tenant, ids: { tokenId: string; sessionId: string }): string {
+  return path
+    .replace("{relationshipId}", tenant.relationshipId)
+    .replace("{orgId}", tenant.clientOrgId)
+    .replace("{userId}", tenant.people.member.userId)
+    .replace("{tokenId}", ids.tokenId)
+    .replace("{sessionId}", ids.sessionId);
+}
+
+/** Everyone in tenant A who must be refused by a route, with the status they must get. */
+function refusedInsiders(op: Operation): { who: string; person: Person; status: number }[] {
+  const out: { who: string; person: Person; status: number }[] = [];
+  const { access } = op;
+  for (const [who, person] of Object.entries(a.people)) {
+    const role = who === "clientAdmin" ? "it_contact" : who === "providerAdmin" ? "account_manager" : who;
+    const isAdmin = who === "clientAdmin" || who === "providerAdmin";
+    const clientSide = ["clientAdmin", "executive", "it_contact", "approver", "member", "advisor"].includes(who);
+    if (access.scope === "organization") {
+      // Organization routes are addressed at A's client organization: provider staff are outsiders.
+      if (!clientSide) out.push({ who, person, status: 404 });
+      else if (access.admin && !isAdmin) out.push({ who, person, status: 403 });
+    } else if (access.scope === "relationship") {
+      if (access.admin && !isAdmin) out.push({ who, person, status: 403 });
+      else if (access.roles && !access.roles.includes(role as never)) out.push({ who, person, status: 403 });
+    }
+  }
+  return out;
+}
+
+describe("authorization walk over the OpenAPI document", () => {
+  it("declares who may call every route", () => {
+    expect(ops.length).toBeGreaterThan(15);
+    for (const op of ops) expect(op.access, `${op.method} ${op.path} has no x-access`).toBeDefined();
+  });
+
+  it("refuses anonymous callers on every non-public route, changing nothing", async () => {
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      const before = await snapshotDatabase(t.database);
+      const res = await t.app.inject({
+        method: op.method as never,
+        url: urlFor(op.path, a, { tokenId, sessionId }),
+        ...(op.body ? { payload: sample(op.body) as object } : {}),
+      });
+      expect(res.statusCode, `${op.method} ${op.path} anonymous`).toBe(401);
+      expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(before);
+    }
+  });
+
+  it("answers 404 to people of another tenant for every tenant-scoped record, changing nothing", async () => {
+    const outsiders = [b.people.clientAdmin, b.people.providerAdmin, b.people.advisor];
+    const scoped = ops.filter((o) => o.access.auth !== "public" && /\{\w+\}/.test(o.path));
+    expect(scoped.length).toBeGreaterThan(8);
+    for (const op of scoped) {
+      for (const outsider of outsiders) {
+        const before = await snapshotDatabase(t.database);
+        const res = await request(t, outsider, {
+          method: op.method as never,
+          url: urlFor(op.path, a, { tokenId, sessionId }),
+          ...(op.body ? { payload: sample(op.body) as object } : {}),
+        });
+        expect(res.statusCode, `${op.method} ${op.path} as ${outsider.email}: ${res.body}`).toBe(404);
+        expect(res.json().code).toBe("not_found");
+        expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(before);
+      }
+    }
+  });
+
+  it("answers 403 to each role that must be refused (404 where the person is outside the organization)", async () => {
+    let checked = 0;
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      for (const { who, person, status } of refusedInsiders(op)) {
+        const before = await snapshotDatabase(t.database);
+        const res = await request(t, person, {
+          method: op.method as never,
+          url: urlFor(op.path, a, { tokenId, sessionId }),
+          ...(op.body ? { payload: sample(op.body) as object } : {}),
+        });
+        expect(res.statusCode, `${op.method} ${op.path} as ${who}: ${res.body}`).toBe(status);
+        expect(await snapshotDatabase(t.database), `${op.method} ${op.path} as ${who} changed the database`).toEqual(before);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("refuses API tokens on routes that need a signed-in person, and outside their relationship", async () => {
+    const secret = (
+      await request(t, b.people.clientAdmin, {
+        method: "POST",
+        url: `/api/v1/relationships/${b.relationshipId}/tokens`,
+        payload: { name: "walk b", role: "it_contact" },
+      })
+    ).json().secret as string;
+    // Use the token once first: using it records its last use (at most once a minute), and the
+    // refusals below must change nothing at all.
+    await t.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${secret}` } });
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      const before = await snapshotDatabase(t.database);
+      const res = await t.app.inject({
+        method: op.method as never,
+        url: urlFor(op.path, a, { tokenId, sessionId }),
+        headers: { authorization: `Bearer ${secret}` },
+        ...(op.body ? { payload: sample(op.body) as object } : {}),
+      });
+      if (op.access.auth === "session" || /\{\w+\}/.test(op.path)) {
+        expect([401, 403, 404], `${op.method} ${op.path} with a foreign token: ${res.statusCode}`).toContain(res.statusCode);
+        expect(await snapshotDatabase(t.database)).toEqual(before);
+      }
+    }
+  });
+
+  it("lets the right person through on every route (so the refusals above are not vacuous)", async () => {
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      const fresh = await createTenant(t, "Walk ok");
+      const actor = op.access.scope === "relationship" && !op.access.admin ? fresh.people.providerAdmin : fresh.people.clientAdmin;
+      const created = await request(t, fresh.people.clientAdmin, {
+        method: "POST",
+        url: `/api/v1/relationships/${fresh.relationshipId}/tokens`,
+        payload: { name: "ok", role: "it_contact" },
+      });
+      const [s] = await t.database.db.select().from(sessions).where(eq(sessions.userId, actor.userId));
+      // Routes that re-check the password (e.g. changing it) get the sample string as the current one.
+      await t.database.db
+        .update(users)
+        .set({ passwordHash: await hashPassword(sample({ type: "string" }) as string) })
+        .where(eq(users.id, actor.userId));
+      const res = await request(t, actor, {
+        method: op.method as never,
+        url: urlFor(op.path, fresh, { tokenId: created.json().token.id, sessionId: s!.id }),
+        ...(op.body ? { payload: sample(op.body) as object } : {}),
+      });
+      expect(res.statusCode, `${op.method} ${op.path}: ${res.body}`).toBeLessThan(300);
+    }
+  });
+});
