@@ -108,6 +108,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     // Ids in paths are validated by the route schemas; this only bounds absurd URLs.
     routerOptions: { maxParamLength: 200 },
   });
+  // The API speaks JSON only; other bodies are refused with 415 instead of reaching validation.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -80,9 +80,8 @@ beforeAll(async () => {
   for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       const access = op["x-access"] as RouteAccess | undefined;
-      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content?.[
-        "application/json"
-      ]?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)
+        ?.content?.["application/json"]?.schema;
       ops.push({ method: method.toUpperCase(), path, access: access!, body });
     }
   }
@@ -118,7 +117,9 @@ function refusedInsiders(op: Operation): { who: string; person: Person; status: 
   for (const [who, person] of Object.entries(a.people)) {
     const role = who === "clientAdmin" ? "it_contact" : who === "providerAdmin" ? "account_manager" : who;
     const isAdmin = who === "clientAdmin" || who === "providerAdmin";
-    const clientSide = ["clientAdmin", "executive", "it_contact", "approver", "member", "advisor"].includes(who);
+    const clientSide = ["clientAdmin", "executive", "it_contact", "approver", "member", "advisor"].includes(
+      who,
+    );
     if (access.scope === "organization") {
       // Organization routes are addressed at A's client organization: provider staff are outsiders.
       if (!clientSide) out.push({ who, person, status: 404 });
@@ -146,7 +147,9 @@ describe("authorization walk over the OpenAPI document", () => {
         ...(op.body ? { payload: sample(op.body) as object } : {}),
       });
       expect(res.statusCode, `${op.method} ${op.path} anonymous`).toBe(401);
-      expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(before);
+      expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(
+        before,
+      );
     }
   });
 
@@ -164,7 +167,9 @@ describe("authorization walk over the OpenAPI document", () => {
         });
         expect(res.statusCode, `${op.method} ${op.path} as ${outsider.email}: ${res.body}`).toBe(404);
         expect(res.json().code).toBe("not_found");
-        expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(before);
+        expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(
+          before,
+        );
       }
     }
   });
@@ -180,7 +185,10 @@ describe("authorization walk over the OpenAPI document", () => {
           ...(op.body ? { payload: sample(op.body) as object } : {}),
         });
         expect(res.statusCode, `${op.method} ${op.path} as ${who}: ${res.body}`).toBe(status);
-        expect(await snapshotDatabase(t.database), `${op.method} ${op.path} as ${who} changed the database`).toEqual(before);
+        expect(
+          await snapshotDatabase(t.database),
+          `${op.method} ${op.path} as ${who} changed the database`,
+        ).toEqual(before);
         checked++;
       }
     }
@@ -207,7 +215,9 @@ describe("authorization walk over the OpenAPI document", () => {
         ...(op.body ? { payload: sample(op.body) as object } : {}),
       });
       if (op.access.auth === "session" || /\{\w+\}/.test(op.path)) {
-        expect([401, 403, 404], `${op.method} ${op.path} with a foreign token: ${res.statusCode}`).toContain(res.statusCode);
+        expect([401, 403, 404], `${op.method} ${op.path} with a foreign token: ${res.statusCode}`).toContain(
+          res.statusCode,
+        );
         expect(await snapshotDatabase(t.database)).toEqual(before);
       }
     }
@@ -216,7 +226,10 @@ describe("authorization walk over the OpenAPI document", () => {
   it("lets the right person through on every route (so the refusals above are not vacuous)", async () => {
     for (const op of ops.filter((o) => o.access.auth !== "public")) {
       const fresh = await createTenant(t, "Walk ok");
-      const actor = op.access.scope === "relationship" && !op.access.admin ? fresh.people.providerAdmin : fresh.people.clientAdmin;
+      const actor =
+        op.access.scope === "relationship" && !op.access.admin
+          ? fresh.people.providerAdmin
+          : fresh.people.clientAdmin;
       const created = await request(t, fresh.people.clientAdmin, {
         method: "POST",
         url: `/api/v1/relationships/${fresh.relationshipId}/tokens`,

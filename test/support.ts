@@ -115,7 +115,13 @@ async function signedIn(t: TestApp, userId: string, email: string, name: string)
 export async function addPerson(t: TestApp, orgId: string, role: Role, admin = false): Promise<Person> {
   const n = ++counter;
   const email = `${role}.${n}.${randomUUID().slice(0, 8)}@test.example`;
-  const { member } = await addMemberAsOperator(t.ctx, orgId, { email, name: `${role} ${n}`, role, admin, passwordHash: "none" });
+  const { member } = await addMemberAsOperator(t.ctx, orgId, {
+    email,
+    name: `${role} ${n}`,
+    role,
+    admin,
+    passwordHash: "none",
+  });
   return signedIn(t, member.userId, member.email, member.name);
 }
 
@@ -123,7 +129,11 @@ export async function addPerson(t: TestApp, orgId: string, role: Role, admin = f
 export async function createTenant(t: TestApp, label = "Tenant"): Promise<Tenant> {
   const n = ++counter;
   const client = await createOrganization(t.ctx, { name: `${label} Client ${n}`, kind: "client", size: 40 });
-  const provider = await createOrganization(t.ctx, { name: `${label} Provider ${n}`, kind: "provider", size: 20 });
+  const provider = await createOrganization(t.ctx, {
+    name: `${label} Provider ${n}`,
+    kind: "provider",
+    size: 20,
+  });
   const rel = await createRelationship(t.ctx, { clientOrgId: client.id, providerOrgId: provider.id });
   const people = {
     clientAdmin: await addPerson(t, client.id, "it_contact", true),
@@ -164,7 +174,9 @@ export async function snapshotDatabase(database: Database): Promise<Record<strin
   const out: Record<string, string> = {};
   for (const { table_name } of tables.rows) {
     const r = (await database.db.execute(
-      sql.raw(`select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as f from "${table_name}" t`),
+      sql.raw(
+        `select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as f from "${table_name}" t`,
+      ),
     )) as unknown as { rows: { f: string }[] };
     out[table_name] = r.rows[0]!.f;
   }

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTenant, createTestApp, request, type TestApp } from "../../../test/support.ts";
 import { events } from "../../core/events/events.tables.ts";
+import { apiTokens, sessions, users } from "./identity.tables.ts";
 import { addMemberAsOperator, createOrganization } from "./orgs.service.ts";
 import { hashPassword } from "./passwords.ts";
-import { apiTokens, sessions, users } from "./identity.tables.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,7 +26,12 @@ async function personWithPassword(password: string) {
 }
 
 const login = (email: string, password: string, ip = "10.0.0.1") =>
-  t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password }, remoteAddress: ip });
+  t.app.inject({
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { email, password },
+    remoteAddress: ip,
+  });
 
 describe("sign-in", () => {
   it("signs in with email and password and sets a server-side, HttpOnly, SameSite session cookie", async () => {
@@ -39,7 +44,11 @@ describe("sign-in", () => {
     // Only the hash of the cookie is stored.
     const stored = await t.database.db.select().from(sessions).where(eq(sessions.tokenHash, cookie!.value));
     expect(stored).toHaveLength(0);
-    const me = await t.app.inject({ method: "GET", url: "/api/v1/me", cookies: { liaison_session: cookie!.value } });
+    const me = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/me",
+      cookies: { liaison_session: cookie!.value },
+    });
     expect(me.statusCode).toBe(200);
     expect(me.json().memberships).toHaveLength(1);
   });
@@ -72,10 +81,20 @@ describe("sign-in", () => {
     const p = tenant.people.clientAdmin;
     const body = { name: "Ci", role: "it_contact" };
     const url = `/api/v1/relationships/${tenant.relationshipId}/tokens`;
-    const noHeader = await t.app.inject({ method: "POST", url, payload: body, headers: { cookie: p.cookie } });
+    const noHeader = await t.app.inject({
+      method: "POST",
+      url,
+      payload: body,
+      headers: { cookie: p.cookie },
+    });
     expect(noHeader.statusCode).toBe(403);
     expect(noHeader.json().code).toBe("csrf_failed");
-    const wrong = await t.app.inject({ method: "POST", url, payload: body, headers: { cookie: p.cookie, "x-csrf-token": "nope" } });
+    const wrong = await t.app.inject({
+      method: "POST",
+      url,
+      payload: body,
+      headers: { cookie: p.cookie, "x-csrf-token": "nope" },
+    });
     expect(wrong.statusCode).toBe(403);
     const ok = await request(t, p, { method: "POST", url, payload: body });
     expect(ok.statusCode).toBe(201);
@@ -126,7 +145,11 @@ describe("sign-in", () => {
       payload: { currentPassword: "first password 1", newPassword: "second password 2" },
     });
     expect(ok.statusCode).toBe(204);
-    const bMe = await t.app.inject({ method: "GET", url: "/api/v1/me", cookies: { liaison_session: b.cookies[0]!.value } });
+    const bMe = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/me",
+      cookies: { liaison_session: b.cookies[0]!.value },
+    });
     expect(bMe.statusCode).toBe(401);
     expect((await login(email, "second password 2", "10.0.1.1")).statusCode).toBe(200);
   });
@@ -144,13 +167,25 @@ describe("sign-in", () => {
     const link = new URL(add.json().setupUrl);
     expect(link.origin).toBe("http://liaison.test");
     const token = link.searchParams.get("token")!;
-    const short = await t.app.inject({ method: "POST", url: "/api/v1/auth/setup", payload: { token, password: "short" } });
+    const short = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/setup",
+      payload: { token, password: "short" },
+    });
     expect(short.statusCode).toBe(400);
     expect(short.json().errors[0].path).toBe("body.password");
-    const setup = await t.app.inject({ method: "POST", url: "/api/v1/auth/setup", payload: { token, password: "a long new password" } });
+    const setup = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/setup",
+      payload: { token, password: "a long new password" },
+    });
     expect(setup.statusCode).toBe(200);
     expect(setup.json().user.email).toBe("newcomer@client.example");
-    const again = await t.app.inject({ method: "POST", url: "/api/v1/auth/setup", payload: { token, password: "another password" } });
+    const again = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/setup",
+      payload: { token, password: "another password" },
+    });
     expect(again.statusCode).toBe(401);
     expect(again.json().code).toBe("invalid_token");
     expect((await login("newcomer@client.example", "a long new password", "10.0.2.1")).statusCode).toBe(200);
@@ -163,7 +198,11 @@ describe("API tokens", () => {
     const other = await createTenant(t, "Other");
     const admin = tenant.people.providerAdmin;
     const base = `/api/v1/relationships/${tenant.relationshipId}/tokens`;
-    const created = await request(t, admin, { method: "POST", url: base, payload: { name: "RMM sync", role: "technician", expiresInDays: 30 } });
+    const created = await request(t, admin, {
+      method: "POST",
+      url: base,
+      payload: { name: "RMM sync", role: "technician", expiresInDays: 30 },
+    });
     expect(created.statusCode).toBe(201);
     const { secret, token } = created.json();
     expect(secret).toMatch(/^lsn_/);
@@ -173,25 +212,48 @@ describe("API tokens", () => {
     const listed = await request(t, admin, { method: "GET", url: base });
     expect(JSON.stringify(listed.json())).not.toContain(secret);
 
-    const mine = await t.app.inject({ method: "GET", url: `/api/v1/relationships/${tenant.relationshipId}`, headers: { authorization: `Bearer ${secret}` } });
+    const mine = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/relationships/${tenant.relationshipId}`,
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(mine.statusCode).toBe(200);
     expect(mine.json().viewer).toEqual({ side: "provider", role: "technician", admin: false });
-    const elsewhere = await t.app.inject({ method: "GET", url: `/api/v1/relationships/${other.relationshipId}`, headers: { authorization: `Bearer ${secret}` } });
+    const elsewhere = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/relationships/${other.relationshipId}`,
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(elsewhere.statusCode).toBe(404);
-    const rels = await t.app.inject({ method: "GET", url: "/api/v1/relationships", headers: { authorization: `Bearer ${secret}` } });
+    const rels = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/relationships",
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(rels.json().items.map((r: { id: string }) => r.id)).toEqual([tenant.relationshipId]);
     // A token cannot mint more tokens.
-    const mint = await t.app.inject({ method: "POST", url: base, payload: { name: "x", role: "technician" }, headers: { authorization: `Bearer ${secret}` } });
+    const mint = await t.app.inject({
+      method: "POST",
+      url: base,
+      payload: { name: "x", role: "technician" },
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(mint.statusCode).toBe(403);
     const [used] = await t.database.db.select().from(apiTokens).where(eq(apiTokens.id, token.id));
     expect(used!.lastUsedAt).not.toBeNull();
 
     expect((await request(t, admin, { method: "DELETE", url: `${base}/${token.id}` })).statusCode).toBe(204);
-    const after = await t.app.inject({ method: "GET", url: `/api/v1/relationships/${tenant.relationshipId}`, headers: { authorization: `Bearer ${secret}` } });
+    const after = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/relationships/${tenant.relationshipId}`,
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(after.statusCode).toBe(401);
     expect(after.json().code).toBe("invalid_token");
     const audit = await t.database.db.select().from(events).where(eq(events.chain, tenant.relationshipId));
-    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(["api_token.created", "api_token.revoked"]));
+    expect(audit.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["api_token.created", "api_token.revoked"]),
+    );
   });
 
   it("take only a role of the creator's own side", async () => {
@@ -214,7 +276,11 @@ describe("API tokens", () => {
     });
     const secret = created.json().secret;
     t.clock.advance(86_400_000 + 1);
-    const res = await t.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${secret}` } });
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/me",
+      headers: { authorization: `Bearer ${secret}` },
+    });
     expect(res.statusCode).toBe(401);
   });
 });

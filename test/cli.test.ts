@@ -1,0 +1,213 @@
+/**
+ * The `liaison` command as people run it: real processes on a real data folder. Covers exit codes,
+ * configuration errors, the data-folder lock, and `audit verify` naming a tampered event.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/core/db/index.ts";
+import { acquireDataDirLock, DataDirLockedError } from "../src/core/db/lock.ts";
+
+const bin = path.resolve("bin/liaison.js");
+const cleanEnv = { ...process.env, DATABASE_URL: "", LIAISON_DATA_DIR: "", PORT: "", LOG_LEVEL: "warn" };
+for (const k of ["DATABASE_URL", "LIAISON_DATA_DIR", "PORT"])
+  delete (cleanEnv as Record<string, string | undefined>)[k];
+
+function liaison(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    env: cleanEnv,
+    input,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-cli-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("liaison CLI", () => {
+  it("prints help (exit 0) and refuses unknown commands and options (exit 2, one line on stderr)", () => {
+    const help = liaison(["--help"]);
+    expect(help.code).toBe(0);
+    for (const cmd of ["start", "migrate", "demo", "user", "audit"]) expect(help.stdout).toContain(cmd);
+    const bad = liaison(["frobnicate"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown command/);
+    expect(liaison(["start", "--colour", "blue"]).code).toBe(2);
+  });
+
+  it("lists every configuration problem at once and exits 1", () => {
+    const r = liaison(["start", "--port", "http", "--log-level", "loud", "--data-dir", dir], undefined);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--port");
+    expect(r.stderr).toContain("--log-level");
+    const env = spawnSync(process.execPath, [bin, "migrate"], {
+      env: { ...cleanEnv, DATABASE_URL: "mysql://x", LOG_LEVEL: "chatty" },
+      encoding: "utf8",
+    });
+    expect(env.status).toBe(1);
+    expect(env.stderr).toContain("DATABASE_URL");
+    expect(env.stderr).toContain("LOG_LEVEL");
+  });
+
+  it("migrates, loads demo data, adds a person and issues a reset link", () => {
+    const data = path.join(dir, "one");
+    expect(liaison(["migrate", "--data-dir", data]).code).toBe(0);
+    const demo = liaison(["demo", "--data-dir", data]);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/Loaded 5 organizations/);
+    const again = liaison(["demo", "--data-dir", data]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("already loaded");
+    const add = liaison([
+      "user",
+      "create",
+      "--data-dir",
+      data,
+      "--email",
+      "ops@harborfoodbank.example",
+      "--name",
+      "Ops Person",
+      "--org",
+      "Harbor Food Bank",
+      "--role",
+      "approver",
+    ]);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toMatch(/\/setup\?token=/);
+    const badRole = liaison([
+      "user",
+      "create",
+      "--data-dir",
+      data,
+      "--email",
+      "x@y.example",
+      "--name",
+      "X",
+      "--org",
+      "Harbor Food Bank",
+      "--role",
+      "boss",
+    ]);
+    expect(badRole.code).toBe(2);
+    const reset = liaison([
+      "user",
+      "reset-password",
+      "--data-dir",
+      data,
+      "--email",
+      "ben@harborfoodbank.example",
+      "--public-url",
+      "https://liaison.example.org",
+    ]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("https://liaison.example.org/setup?token=");
+    const set = liaison(
+      [
+        "user",
+        "reset-password",
+        "--data-dir",
+        data,
+        "--email",
+        "ben@harborfoodbank.example",
+        "--password-stdin",
+      ],
+      "a brand new password\n",
+    );
+    expect(set.code, set.stderr).toBe(0);
+    const verify = liaison(["audit", "verify", "--data-dir", data]);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/Audit trail intact: \d+ events/);
+  });
+
+  it("names the tampered event when a stored event is changed", async () => {
+    const data = path.join(dir, "one");
+    const database = await openDatabase({ kind: "pglite", dataDir: data });
+    const res = (await database.db.execute(
+      sql`select id, chain, seq from events where action = 'membership.created' order by occurred_at limit 1`,
+    )) as unknown as { rows: { id: string; chain: string; seq: number }[] };
+    const victim = res.rows[0]!;
+    await database.db.execute(
+      sql`update events set after = jsonb_set(after, '{role}', '"executive"') where id = ${victim.id}`,
+    );
+    await database.close();
+    const verify = liaison(["audit", "verify", "--data-dir", data]);
+    expect(verify.code).toBe(1);
+    expect(verify.stderr).toContain(`chain ${victim.chain} at event #${victim.seq} (id ${victim.id})`);
+  });
+});
+
+describe("data folder lock", () => {
+  it("refuses a second holder in the same process and takes over a lock left by a dead process", () => {
+    const data = path.join(dir, "lock-unit");
+    const lock = acquireDataDirLock(data);
+    expect(() => acquireDataDirLock(data)).toThrow(DataDirLockedError);
+    lock.release();
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    });
+    fs.writeFileSync(
+      path.join(data, "liaison.lock"),
+      JSON.stringify({ pid: Number(dead.stdout), host: os.hostname(), startedAt: "then" }),
+    );
+    const taken = acquireDataDirLock(data);
+    taken.release();
+    expect(fs.existsSync(path.join(data, "liaison.lock"))).toBe(false);
+  });
+
+  it("makes a second process on a running server's folder exit with a clear message, losing nothing", async () => {
+    const data = path.join(dir, "lock-live");
+    const port = await freePort();
+    const server: ChildProcess = spawn(
+      process.execPath,
+      [bin, "start", "--data-dir", data, "--port", String(port)],
+      {
+        env: cleanEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    server.stdout!.on("data", (c) => {
+      out += c;
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!out.includes("Liaison is running") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(`http://localhost:${port}`);
+      expect(out).toContain("victor@cascade-precision.example");
+      const second = liaison(["migrate", "--data-dir", data]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain("is in use by another Liaison process");
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "victor@cascade-precision.example", password: "liaison-demo" }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+      server.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+    expect(fs.existsSync(path.join(data, "liaison.lock"))).toBe(false);
+    const verify = liaison(["audit", "verify", "--data-dir", data]);
+    expect(verify.code, verify.stderr).toBe(0);
+  });
+});
