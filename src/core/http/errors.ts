@@ -18,7 +18,6 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, title: "Unsupported content type" },
   too_many_attempts: { status: 429, title: "Too many attempts" },
   internal: { status: 500, title: "Something went wrong on our side" },
-  not_ready: { status: 503, title: "Not ready" },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
