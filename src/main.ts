@@ -6,13 +6,18 @@ import { buildApp, loggerOptions } from "./app.ts";
 import { type Config, ConfigError, loadConfig, type SettingName, settings } from "./core/config.ts";
 import { type Database, openDatabase } from "./core/db/index.ts";
 import { DataDirLockedError } from "./core/db/lock.ts";
-import { appendEvent, verifyChains } from "./core/events/events.ts";
+import { verifyChains } from "./core/events/events.ts";
 import { allRoles } from "./core/http/actor.ts";
 import type { ServiceContext } from "./core/http/context.ts";
 import { systemClock } from "./core/time/clock.ts";
 import { DEMO_PASSWORD, demoLogins, hasDemoData, isEmpty, loadDemo } from "./demo/demo.ts";
-import { issueSetupToken, normalizeEmail, setupUrl } from "./modules/identity/auth.service.ts";
-import { organizations, sessions, users } from "./modules/identity/identity.tables.ts";
+import {
+  issueSetupToken,
+  normalizeEmail,
+  setPasswordAsOperator,
+  setupUrl,
+} from "./modules/identity/auth.service.ts";
+import { organizations, users } from "./modules/identity/identity.tables.ts";
 import { addMemberAsOperator } from "./modules/identity/orgs.service.ts";
 import { hashPassword } from "./modules/identity/passwords.ts";
 import { startWorker } from "./worker.ts";
@@ -271,23 +276,7 @@ export function buildCli(): Command {
       if (!u) throw new CliFailure(`No account with the email ${opts.email}.`);
       const now = ctx.clock.now();
       if (password) {
-        const hash = await hashPassword(password);
-        await database.db.transaction(async (tx) => {
-          await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, u.id));
-          await tx
-            .update(sessions)
-            .set({ revokedAt: new Date(now) })
-            .where(eq(sessions.userId, u.id));
-          await appendEvent(tx as never, {
-            scope: "user",
-            chain: u.id,
-            actor: { type: "system", id: null, name: "liaison CLI" },
-            action: "password.reset",
-            subject: { type: "user", id: u.id, label: u.name },
-            requestId: ctx.requestId,
-            occurredAt: now,
-          });
-        });
+        await setPasswordAsOperator(ctx, u.email, password);
         process.stdout.write(`Password set for ${u.email}; their sessions were signed out.\n`);
       } else {
         const secret = await issueSetupToken(database.db, {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalizeModule from "canonicalize";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { eventChainHeads, events } from "./events.tables.ts";
 
@@ -127,7 +127,7 @@ export interface VerifyResult {
  */
 export async function verifyChains(db: Db, chainIds?: string[]): Promise<VerifyResult> {
   const heads = chainIds?.length
-    ? await db.select().from(eventChainHeads).where(sql`${eventChainHeads.chain} in ${chainIds}`)
+    ? await db.select().from(eventChainHeads).where(inArray(eventChainHeads.chain, chainIds))
     : await db.select().from(eventChainHeads);
   const result: VerifyResult = { chains: heads.length, events: 0, problems: [] };
   const pageSize = 1000;

@@ -386,6 +386,42 @@ export async function completeSetup(
   });
 }
 
+/**
+ * Sets a person's password as an operator (CLI), signing out all their sessions. The event names
+ * the operator, not the person.
+ */
+export async function setPasswordAsOperator(
+  ctx: ServiceContext,
+  email: string,
+  password: string,
+): Promise<PublicUser> {
+  checkPasswordRule(password, "password");
+  const hash = await hashPassword(password);
+  return withTransaction(ctx, async (tx) => {
+    const [user] = await tx.db
+      .update(users)
+      .set({ passwordHash: hash })
+      .where(eq(users.email, normalizeEmail(email)))
+      .returning();
+    if (!user) throw notFound("account with that email");
+    const now = ctx.clock.now();
+    await tx.db
+      .update(sessions)
+      .set({ revokedAt: new Date(now) })
+      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+    await appendEvent(tx.db, {
+      scope: "user",
+      chain: user.id,
+      actor: eventActor(ctx.actor),
+      action: "password.reset",
+      subject: { type: "user", id: user.id, label: user.name },
+      requestId: ctx.requestId,
+      occurredAt: now,
+    });
+    return publicUser(user);
+  });
+}
+
 /** Removes throttling records and dead sessions past any use. Idempotent; run by the worker. */
 export async function purgeExpiredAuthData(
   db: Db,
