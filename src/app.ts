@@ -137,6 +137,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);
+    // No framing (clickjacking), no MIME sniffing, and no Referer: invitation links carry a
+    // one-time secret in the query string that must not leak to other sites.
+    reply.header("x-frame-options", "DENY");
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    if (req.url.startsWith("/api/v1/")) reply.header("cache-control", "no-store");
     req.ctx = {
       db: database.db,
       clock,

@@ -46,6 +46,16 @@ describe("service endpoints", () => {
     expect(docs.headers["content-type"]).toContain("text/html");
   });
 
+  it("sends protective headers, and API answers are never cached", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/me" });
+    expect(res.headers).toMatchObject({
+      "x-frame-options": "DENY",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+      "cache-control": "no-store",
+    });
+  });
+
   it("echoes a caller's request id, or makes one", async () => {
     const given = await t.app.inject({
       method: "GET",
