@@ -20,10 +20,14 @@ const freePort = () =>
 async function timeToReady(dataDir: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn("npm", ["start", "--silent", "--", "--data-dir", dataDir, "--port", String(port), "--log-level", "warn"], {
-    stdio: "ignore",
-    detached: true,
-  });
+  const child = spawn(
+    "npm",
+    ["start", "--silent", "--", "--data-dir", dataDir, "--port", String(port), "--log-level", "warn"],
+    {
+      stdio: "ignore",
+      detached: true,
+    },
+  );
   try {
     for (;;) {
       try {
@@ -43,7 +47,9 @@ async function timeToReady(dataDir: string): Promise<number> {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-bench-"));
-console.log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+);
 console.log(`first_start_ready: ${(await timeToReady(path.join(dir, "data"))).toFixed(2)} s`);
 const later: number[] = [];
 for (let i = 0; i < 3; i++) later.push(await timeToReady(path.join(dir, "data")));
