@@ -153,6 +153,35 @@ describe("liaison CLI", () => {
   });
 });
 
+describe("process roles", () => {
+  it("runs a worker without the HTTP server, and stops cleanly on SIGTERM", async () => {
+    const data = path.join(dir, "worker");
+    expect(liaison(["migrate", "--data-dir", data]).code).toBe(0);
+    const port = await freePort();
+    const worker = spawn(
+      process.execPath,
+      [bin, "start", "--role", "worker", "--data-dir", data, "--port", String(port)],
+      {
+        env: cleanEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    worker.stdout!.on("data", (c) => {
+      out += c;
+    });
+    const deadline = Date.now() + 30_000;
+    while (!out.includes("worker started") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(out).toContain("Liaison worker started (role worker)");
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
+    worker.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(path.join(data, "liaison.lock"))).toBe(false);
+  });
+});
+
 describe("data folder lock", () => {
   it("refuses a second holder in the same process and takes over a lock left by a dead process", () => {
     const data = path.join(dir, "lock-unit");
