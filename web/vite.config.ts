@@ -39,8 +39,16 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 3 },
-            { name: "mantine", test: /node_modules[\\/](@mantine|@floating-ui|react-number-format|react-remove-scroll|react-transition-group|clsx)/, priority: 2 },
+            {
+              name: "react",
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/,
+              priority: 3,
+            },
+            {
+              name: "mantine",
+              test: /node_modules[\\/](@mantine|@floating-ui|react-number-format|react-remove-scroll|react-transition-group|clsx)/,
+              priority: 2,
+            },
             { name: "vendor", test: /node_modules[\\/]/, priority: 1 },
           ],
         },

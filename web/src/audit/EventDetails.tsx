@@ -1,6 +1,10 @@
 import { Badge, Code, Group, Stack, Table, Text } from "@mantine/core";
 import { IconLink, IconLinkOff } from "@tabler/icons-react";
+import { roleLabel } from "../identity/roles.ts";
+import { formatAbsolute } from "../ui/time.tsx";
 import type { AuditEvent } from "./types.ts";
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 /**
  * What changed (before → after, field by field) and the event's place in the hash chain.
@@ -8,29 +12,39 @@ import type { AuditEvent } from "./types.ts";
  * can be checked in the browser.
  */
 export function EventDetails({ event, older }: { event: AuditEvent; older?: AuditEvent }) {
-  const rows = changeRows(event.before, event.after);
+  const table = changeTable(event.before, event.after);
   return (
     <Stack gap="sm">
-      {rows.length > 0 ? (
-        <Table.ScrollContainer minWidth={360}>
+      {table.rows.length > 0 ? (
+        <Table.ScrollContainer minWidth={300}>
           <Table withTableBorder withColumnBorders fz="sm" verticalSpacing={6}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Field</Table.Th>
-                <Table.Th scope="col">Before</Table.Th>
-                <Table.Th scope="col">After</Table.Th>
+                {table.columns.map((c) => (
+                  <Table.Th scope="col" key={c}>
+                    {c}
+                  </Table.Th>
+                ))}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {rows.map((row) => (
+              {table.rows.map((row) => (
                 <Table.Tr key={row.field}>
                   <Table.Th scope="row" fw={500}>
-                    {row.field}
+                    {fieldLabel(row.field)}
                   </Table.Th>
-                  <Table.Td c={row.changed ? undefined : "dimmed"}>{row.before}</Table.Td>
-                  <Table.Td fw={row.changed ? 600 : undefined} c={row.changed ? undefined : "dimmed"}>
-                    {row.after}
-                  </Table.Td>
+                  {row.values.map((value, i) => (
+                    <Table.Td
+                      // Columns are positional (before, after): the index is the identity.
+                      key={i}
+                      fw={row.changed && i === row.values.length - 1 ? 600 : undefined}
+                      c={row.changed || row.values.length === 1 ? undefined : "dimmed"}
+                      style={{ overflowWrap: "anywhere" }}
+                    >
+                      {value}
+                    </Table.Td>
+                  ))}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -90,23 +104,43 @@ function ChainLink({ event, older }: { event: AuditEvent; older: AuditEvent }) {
   );
 }
 
-interface ChangeRow {
-  field: string;
-  before: string;
-  after: string;
-  changed: boolean;
+interface ChangeTable {
+  columns: string[];
+  rows: { field: string; values: string[]; changed: boolean }[];
 }
 
-function changeRows(before: unknown, after: unknown): ChangeRow[] {
+/**
+ * Before and after side by side when both exist; a single column when the event created
+ * something (only after) or removed it (only before).
+ */
+function changeTable(before: unknown, after: unknown): ChangeTable {
   const b = asRecord(before);
   const a = asRecord(after);
-  if (!b && !a) return [];
-  const fields = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])];
-  return fields.map((field) => {
-    const beforeValue = b ? show(b[field]) : "—";
-    const afterValue = a ? show(a[field]) : "—";
-    return { field, before: beforeValue, after: afterValue, changed: beforeValue !== afterValue };
-  });
+  if (b && a) {
+    const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+    return {
+      columns: ["Before", "After"],
+      rows: fields.map((field) => {
+        const values = [show(field, b[field]), show(field, a[field])];
+        return { field, values, changed: values[0] !== values[1] };
+      }),
+    };
+  }
+  const only = a ?? b;
+  if (!only) return { columns: [], rows: [] };
+  return {
+    columns: [a ? "Recorded value" : "Value before"],
+    rows: Object.keys(only).map((field) => ({ field, values: [show(field, only[field])], changed: false })),
+  };
+}
+
+/** "expiresAt" → "Expires at", "user_agent" → "User agent". */
+function fieldLabel(field: string): string {
+  const words = field
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
@@ -115,10 +149,16 @@ function asRecord(value: unknown): Record<string, unknown> | null {
   return { value };
 }
 
-function show(value: unknown): string {
+/** A recorded value in words: roles by their label, yes/no, dates in the viewer's time zone. */
+function show(field: string, value: unknown): string {
   if (value === undefined) return "—";
   if (value === null) return "none";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "string") {
+    if (field === "role" || field.endsWith("Role")) return roleLabel(value);
+    if (ISO_TIME.test(value)) return formatAbsolute(value);
+    return value;
+  }
+  if (typeof value === "number") return String(value);
   return JSON.stringify(value);
 }

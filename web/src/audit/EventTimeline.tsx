@@ -78,6 +78,8 @@ function EventBody({ event, older, compact }: { event: AuditEvent; older?: Audit
         <Button
           variant="subtle"
           size="compact-sm"
+          ml={-6}
+          px={6}
           onClick={() => setOpen((o) => !o)}
           aria-expanded={open}
           aria-controls={detailsId}

@@ -8,6 +8,7 @@ import { Loading } from "../ui/Loading.tsx";
 import { Page } from "../ui/Page.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { TimeStamp } from "../ui/time.tsx";
+import { type FieldErrors, hasErrors, passwordProblem } from "../ui/validation.ts";
 import { useChangePassword, useMe, useRevokeSession, useSessions } from "./queries.ts";
 import { roleLabel } from "./roles.ts";
 import { useSignOut } from "./session.ts";
@@ -163,15 +164,17 @@ function ChangePasswordCard() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors<"current" | "next" | "confirm">>({});
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (next !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
+    const problems = {
+      current: current ? undefined : "Enter your current password.",
+      next: passwordProblem(next),
+      confirm: confirm === next ? undefined : "The two new passwords are not the same.",
+    };
+    setErrors(problems);
+    if (hasErrors(problems)) return;
     change.mutate(
       { currentPassword: current, newPassword: next },
       {
@@ -215,7 +218,7 @@ function ChangePasswordCard() {
             required
             value={current}
             onChange={(e) => setCurrent(e.currentTarget.value)}
-            error={currentError}
+            error={errors.current ?? currentError}
           />
           <PasswordInput
             label="New password"
@@ -224,7 +227,7 @@ function ChangePasswordCard() {
             value={next}
             onChange={(e) => setNext(e.currentTarget.value)}
             description="At least 10 characters."
-            error={newError}
+            error={errors.next ?? newError}
           />
           <PasswordInput
             label="Confirm the new password"
@@ -232,10 +235,10 @@ function ChangePasswordCard() {
             required
             value={confirm}
             onChange={(e) => setConfirm(e.currentTarget.value)}
-            error={mismatch ? "The two new passwords are not the same." : undefined}
+            error={errors.confirm}
           />
           <Group justify="flex-end">
-            <Button type="submit" loading={change.isPending} disabled={!current || !next || !confirm}>
+            <Button type="submit" loading={change.isPending}>
               Change password
             </Button>
           </Group>

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../api/problem.ts";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
-import { formatAbsolute } from "../ui/time.tsx";
+import { formatMoment } from "../ui/time.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
 import { safeNextPath, useSession, useSignIn } from "./session.ts";
 
@@ -18,6 +18,7 @@ export function LoginPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [missing, setMissing] = useState<{ email?: string; password?: string }>({});
   const now = useSecondTicker(retryAt !== null);
   const emailRef = useRef<HTMLInputElement>(null);
 
@@ -27,18 +28,28 @@ export function LoginPage() {
   const locked = retryAt !== null && now < retryAt;
   const error = signIn.error;
 
-  useEffect(() => {
-    if (error instanceof ApiError && error.status === 429) {
-      setRetryAt(Date.now() + (error.retryAfterSeconds ?? 60) * 1000);
-    }
-  }, [error]);
-
   if (session.data && !signIn.isPending) return <Navigate to={next} replace />;
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (locked) return;
-    signIn.mutate({ email: email.trim(), password }, { onSuccess: () => navigate(next, { replace: true }) });
+    const problems = {
+      email: email.trim() ? undefined : "Enter the email address you were invited with.",
+      password: password ? undefined : "Enter your password.",
+    };
+    setMissing(problems);
+    if (problems.email || problems.password) return;
+    signIn.mutate(
+      { email: email.trim(), password },
+      {
+        onSuccess: () => navigate(next, { replace: true }),
+        onError: (failure) => {
+          if (failure instanceof ApiError && failure.status === 429) {
+            setRetryAt(Date.now() + (failure.retryAfterSeconds ?? 60) * 1000);
+          }
+        },
+      },
+    );
   };
 
   return (
@@ -56,8 +67,14 @@ export function LoginPage() {
             autoComplete="username"
             inputMode="email"
             required
+            withAsterisk={false}
             value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
+            onChange={(e) => {
+              setEmail(e.currentTarget.value);
+              // The limit may be for this account only: another email can be tried at once.
+              setRetryAt(null);
+            }}
+            error={missing.email}
             ref={emailRef}
           />
           <PasswordInput
@@ -65,10 +82,12 @@ export function LoginPage() {
             name="password"
             autoComplete="current-password"
             required
+            withAsterisk={false}
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
+            error={missing.password}
           />
-          <Button type="submit" loading={signIn.isPending} disabled={locked || !email || !password} fullWidth>
+          <Button type="submit" loading={signIn.isPending} disabled={locked} fullWidth>
             Sign in
           </Button>
           <Text size="xs" c="dimmed" ta="center">
@@ -94,7 +113,7 @@ function LoginProblem({ error, retryAt, now }: { error: unknown; retryAt: number
         <Text size="sm">{error.detail}</Text>
         <Text size="sm" mt={4} fw={500}>
           {seconds > 0 && retryAt
-            ? `You can try again ${waitWords(seconds)} (at ${formatAbsolute(new Date(retryAt).toISOString())}).`
+            ? `You can try again at ${formatMoment(new Date(retryAt))} (${waitWords(seconds)}).`
             : "You can try again now."}
         </Text>
       </Alert>
@@ -127,9 +146,13 @@ function useSecondTicker(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
-    setNow(Date.now());
-    const id = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(id);
+    const tick = () => setNow(Date.now());
+    const first = window.setTimeout(tick, 0);
+    const id = window.setInterval(tick, 1000);
+    return () => {
+      window.clearTimeout(first);
+      window.clearInterval(id);
+    };
   }, [active]);
   return now;
 }

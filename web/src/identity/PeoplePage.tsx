@@ -24,6 +24,7 @@ import { Page } from "../ui/Page.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { SecretReveal } from "../ui/SecretReveal.tsx";
 import { TimeStamp } from "../ui/time.tsx";
+import { type FieldErrors, hasErrors } from "../ui/validation.ts";
 import { useAddMember, useMembers, useOrganization, useRemoveMember, useUpdateMember } from "./queries.ts";
 import { roleLabel, roleOptions } from "./roles.ts";
 import { useSession } from "./session.ts";
@@ -147,7 +148,7 @@ function MemberRow({ member, org, canManage }: { member: Member; org: Organizati
                   Invited — has not set a password
                 </Badge>
               ) : (
-                <Badge size="sm" color="teal" variant="light">
+                <Badge size="sm" color="teal" variant="dot">
                   Active
                 </Badge>
               )}
@@ -202,6 +203,7 @@ function MemberRow({ member, org, canManage }: { member: Member; org: Organizati
         confirmLabel="Remove from organization"
         pending={remove.isPending}
         error={remove.error}
+        errorTitle={isLastAdmin(remove.error) ? LAST_ADMIN_TITLE : undefined}
         onConfirm={() =>
           remove.mutate(member.userId, {
             onSuccess: () => {
@@ -221,21 +223,18 @@ function MemberRow({ member, org, canManage }: { member: Member; org: Organizati
 
 /** The last-admin rule gets its own explanation: it is the one refusal people run into here. */
 function MemberProblem({ error, onDismiss }: { error: unknown; onDismiss: () => void }) {
-  if (error instanceof ApiError && error.code === "last_admin") {
+  if (isLastAdmin(error)) {
     return (
       <Alert
         color="orange"
         variant="light"
-        title="An organization needs at least one admin"
+        title={LAST_ADMIN_TITLE}
         withCloseButton
         onClose={onDismiss}
         closeButtonLabel="Dismiss"
         role="alert"
       >
         <Text size="sm">{error.detail}</Text>
-        <Text size="sm" mt={4}>
-          Make someone else an admin first, then try again.
-        </Text>
       </Alert>
     );
   }
@@ -257,6 +256,7 @@ function AddMemberModal({
   const [role, setRole] = useState<string | null>(null);
   const [admin, setAdmin] = useState(false);
   const [result, setResult] = useState<AddMemberResponse | null>(null);
+  const [errors, setErrors] = useState<FieldErrors<"name" | "email" | "role">>({});
 
   const close = () => {
     setEmail("");
@@ -264,13 +264,22 @@ function AddMemberModal({
     setRole(null);
     setAdmin(false);
     setResult(null);
+    setErrors({});
     add.reset();
     onClose();
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!role) return;
+    const problems = {
+      name: name.trim() ? undefined : "Enter the person's name.",
+      email: /^[^\s@]+@[^\s@]+$/.test(email.trim())
+        ? undefined
+        : "Enter an email address such as name@example.com.",
+      role: role ? undefined : "Choose a role.",
+    };
+    setErrors(problems);
+    if (hasErrors(problems) || !role) return;
     add.mutate(
       { email: email.trim(), name: name.trim(), role, admin },
       {
@@ -328,7 +337,7 @@ function AddMemberModal({
               autoComplete="off"
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
-              error={fieldProblem("name")}
+              error={errors.name ?? fieldProblem("name")}
               data-autofocus
             />
             <TextInput
@@ -338,7 +347,7 @@ function AddMemberModal({
               autoComplete="off"
               value={email}
               onChange={(e) => setEmail(e.currentTarget.value)}
-              error={fieldProblem("email")}
+              error={errors.email ?? fieldProblem("email")}
               description="If this person already has a Liaison account, they are added to it."
             />
             <Select
@@ -349,7 +358,7 @@ function AddMemberModal({
               value={role}
               onChange={setRole}
               allowDeselect={false}
-              error={fieldProblem("role")}
+              error={errors.role ?? fieldProblem("role")}
               comboboxProps={{ withinPortal: true }}
             />
             <Checkbox
@@ -362,7 +371,7 @@ function AddMemberModal({
               <Button variant="default" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" loading={add.isPending} disabled={!email.trim() || !name.trim() || !role}>
+              <Button type="submit" loading={add.isPending}>
                 Add person
               </Button>
             </Group>
@@ -371,6 +380,12 @@ function AddMemberModal({
       )}
     </Modal>
   );
+}
+
+const LAST_ADMIN_TITLE = "An organization needs at least one admin";
+
+function isLastAdmin(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.code === "last_admin";
 }
 
 function sortMembers(items: Member[]): Member[] {

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../api/problem.ts";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
+import { type FieldErrors, hasErrors, passwordProblem } from "../ui/validation.ts";
 import { AuthLayout } from "./AuthLayout.tsx";
 import { useSetupPassword } from "./session.ts";
 
@@ -15,7 +16,7 @@ export function SetupPage() {
   const setup = useSetupPassword();
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors<"password" | "confirm">>({});
 
   if (!token) {
     return (
@@ -38,17 +39,40 @@ export function SetupPage() {
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (password !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
+    const problems = {
+      password: passwordProblem(password),
+      confirm: confirm === password ? undefined : "The two passwords are not the same.",
+    };
+    setErrors(problems);
+    if (hasErrors(problems)) return;
     setup.mutate({ token, password }, { onSuccess: () => navigate("/", { replace: true }) });
   };
 
   const error = setup.error;
   const passwordError = error instanceof ApiError ? error.fieldError("password") : undefined;
-  const tokenProblem = error instanceof ApiError && !passwordError;
+  const otherProblem = error && !passwordError ? error : null;
+
+  if (error instanceof ApiError && error.code === "invalid_token") {
+    // Used, expired or unknown: no password will make this link work, so offer no form.
+    return (
+      <AuthLayout title="Link not valid">
+        <Stack gap="md">
+          <Title order={1} fz="h3">
+            This link cannot be used
+          </Title>
+          <Alert color="orange" variant="light" icon={<IconLinkOff size={20} aria-hidden />} role="alert">
+            <Text size="sm">{error.detail}</Text>
+          </Alert>
+          <Text size="sm" c="dimmed">
+            Set-up links work once and expire. If you already chose a password, sign in with it.
+          </Text>
+          <Anchor component={Link} to="/login" size="sm">
+            Go to sign in
+          </Anchor>
+        </Stack>
+      </AuthLayout>
+    );
+  }
 
   return (
     <AuthLayout title="Choose a password">
@@ -63,13 +87,7 @@ export function SetupPage() {
               in with.
             </Text>
           </Stack>
-          {tokenProblem ? (
-            <ProblemAlert error={error} title="This link cannot be used">
-              <Text size="sm" mt="xs">
-                Set-up links work once and expire. Ask an admin of your organization for a new one.
-              </Text>
-            </ProblemAlert>
-          ) : null}
+          {otherProblem ? <ProblemAlert error={otherProblem} title="Your password was not saved" /> : null}
           <PasswordInput
             label="New password"
             name="new-password"
@@ -78,7 +96,7 @@ export function SetupPage() {
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
             description="At least 10 characters. A short sentence is easy to remember and hard to guess."
-            error={passwordError}
+            error={errors.password ?? passwordError}
           />
           <PasswordInput
             label="Confirm the password"
@@ -87,9 +105,9 @@ export function SetupPage() {
             required
             value={confirm}
             onChange={(e) => setConfirm(e.currentTarget.value)}
-            error={mismatch ? "The two passwords are not the same." : undefined}
+            error={errors.confirm}
           />
-          <Button type="submit" loading={setup.isPending} disabled={!password || !confirm} fullWidth>
+          <Button type="submit" loading={setup.isPending} fullWidth>
             Save password and sign in
           </Button>
         </Stack>

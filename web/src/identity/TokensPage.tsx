@@ -27,6 +27,7 @@ import { Page } from "../ui/Page.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { SecretReveal } from "../ui/SecretReveal.tsx";
 import { TimeStamp } from "../ui/time.tsx";
+import { type FieldErrors, hasErrors } from "../ui/validation.ts";
 import { useCreateToken, useRevokeToken, useTokens } from "./queries.ts";
 import { roleLabel, roleOptions } from "./roles.ts";
 import type { CreateTokenResponse, Token } from "./types.ts";
@@ -160,10 +161,14 @@ function TokenRow({ token, relationshipId }: { token: Token; relationshipId: str
             {token.lastUsedAt ? <TimeStamp iso={token.lastUsedAt} mode="relative" size="xs" /> : "Never"}
           </Fact>
           <Fact label="Expires">
-            {token.expiresAt ? <TimeStamp iso={token.expiresAt} mode="relative" size="xs" /> : "Never"}
+            {token.expiresAt ? (
+              <TimeStamp iso={token.expiresAt} mode="date" size="xs" c="inherit" />
+            ) : (
+              "Never"
+            )}
           </Fact>
           <Fact label="Revoked">
-            {token.revokedAt ? <TimeStamp iso={token.revokedAt} mode="relative" size="xs" /> : "No"}
+            {token.revokedAt ? <TimeStamp iso={token.revokedAt} mode="date" size="xs" c="inherit" /> : "No"}
           </Fact>
         </SimpleGrid>
       </Stack>
@@ -220,19 +225,26 @@ function CreateTokenModal({
   const [role, setRole] = useState<string | null>(null);
   const [days, setDays] = useState<string | number>("");
   const [created, setCreated] = useState<CreateTokenResponse | null>(null);
+  const [errors, setErrors] = useState<FieldErrors<"name" | "role">>({});
 
   const close = () => {
     setName("");
     setRole(null);
     setDays("");
     setCreated(null);
+    setErrors({});
     create.reset();
     onClose();
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    if (!role) return;
+    const problems = {
+      name: name.trim() ? undefined : "Give the token a name you will recognise.",
+      role: role ? undefined : "Choose the role the token acts as.",
+    };
+    setErrors(problems);
+    if (hasErrors(problems) || !role) return;
     const expiresInDays = typeof days === "number" && days > 0 ? days : undefined;
     create.mutate({ name: name.trim(), role, expiresInDays }, { onSuccess: setCreated });
   };
@@ -276,7 +288,7 @@ function CreateTokenModal({
               required
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
-              error={fieldProblem("name")}
+              error={errors.name ?? fieldProblem("name")}
               data-autofocus
             />
             <Select
@@ -288,7 +300,7 @@ function CreateTokenModal({
               value={role}
               onChange={setRole}
               allowDeselect={false}
-              error={fieldProblem("role")}
+              error={errors.role ?? fieldProblem("role")}
             />
             <NumberInput
               label="Expires after (days)"
@@ -305,7 +317,7 @@ function CreateTokenModal({
               <Button variant="default" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" loading={create.isPending} disabled={!name.trim() || !role}>
+              <Button type="submit" loading={create.isPending}>
                 Create token
               </Button>
             </Group>

@@ -120,7 +120,7 @@ function PersonRow({ person, isYou }: { person: Person; isYou: boolean }) {
     <Group component="li" gap="sm" wrap="nowrap" align="center">
       <Avatar size="md" radius="xl" color="initials" name={person.name} aria-hidden />
       <div style={{ minWidth: 0, flex: 1 }}>
-        <Text size="sm" fw={500} truncate>
+        <Text size="sm" fw={500} style={{ overflowWrap: "anywhere" }}>
           {person.name}
           {isYou ? (
             <Text component="span" size="sm" c="dimmed">

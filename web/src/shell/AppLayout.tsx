@@ -1,6 +1,6 @@
 import { Anchor, AppShell, Box, Burger, Button, Center, Group, ScrollArea, Stack } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { useEffect } from "react";
+import { useState } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { useMe } from "../identity/queries.ts";
 import { Loading } from "../ui/Loading.tsx";
@@ -21,9 +21,13 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const current = useCurrentRelationship(me.data?.relationships);
 
-  // On a phone the navbar covers the page; close it once the user has picked somewhere to go.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
-  useEffect(() => nav.close(), [pathname]);
+  // On a phone the navbar covers the page; close it whenever the page changes (a link, the
+  // switcher, back/forward). Adjusting state while rendering, as React recommends over an effect.
+  const [shownPath, setShownPath] = useState(pathname);
+  if (shownPath !== pathname) {
+    setShownPath(pathname);
+    if (navOpen) nav.close();
+  }
 
   const relationships = me.data?.relationships ?? [];
 
@@ -52,19 +56,12 @@ export function AppLayout() {
               <Brand />
             </Anchor>
             {relationships.length > 0 ? (
-              <Group
-                gap="sm"
-                wrap="nowrap"
-                visibleFrom="sm"
-                ml="md"
-                style={{ minWidth: 0, flex: 1 }}
-                maw={620}
-              >
-                <Box style={{ minWidth: 0, flex: 1 }} maw={440}>
+              <Group gap="sm" wrap="nowrap" visibleFrom="sm" ml="md" style={{ minWidth: 0, flex: 1 }}>
+                <Box style={{ minWidth: 0, flex: "0 1 auto" }} w={{ sm: 300, md: 380, lg: 540 }}>
                   <RelationshipSwitcher relationships={relationships} current={current} />
                 </Box>
                 {current ? (
-                  <Box visibleFrom="lg" style={{ minWidth: 0 }}>
+                  <Box visibleFrom="md" style={{ minWidth: 0 }}>
                     <ViewerSide relationship={current} />
                   </Box>
                 ) : null}

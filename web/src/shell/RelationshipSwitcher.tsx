@@ -83,7 +83,7 @@ export function ViewerSide({ relationship }: { relationship: Relationship }) {
       >
         {relationship.viewer.side} side
       </Badge>
-      <Text size="xs" c="dimmed" truncate>
+      <Text component="span" size="xs" c="dimmed" truncate>
         {roleLabel(relationship.viewer.role)}
         {relationship.viewer.admin ? " · admin" : ""}
       </Text>

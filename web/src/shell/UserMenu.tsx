@@ -14,7 +14,7 @@ export function UserMenu({ user }: { user: User }) {
         <UnstyledButton aria-label={`Account menu for ${user.name}`} className="user-menu-target">
           <Group gap={8} wrap="nowrap">
             <Avatar name={user.name} color="initials" radius="xl" size={32} aria-hidden />
-            <Text size="sm" fw={500} visibleFrom="md" truncate maw={160}>
+            <Text component="span" size="sm" fw={500} visibleFrom="md" truncate maw={160}>
               {user.name}
             </Text>
             <IconChevronDown size={14} aria-hidden />

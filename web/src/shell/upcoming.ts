@@ -12,14 +12,7 @@ export interface UpcomingModule {
 }
 
 export type UpcomingModuleKey =
-  | "tickets"
-  | "changes"
-  | "oncall"
-  | "touchpoints"
-  | "reports"
-  | "scope"
-  | "protocol"
-  | "selection";
+  "tickets" | "changes" | "oncall" | "touchpoints" | "reports" | "scope" | "protocol" | "selection";
 
 export const UPCOMING_MODULES: readonly UpcomingModule[] = [
   {

@@ -12,6 +12,8 @@ export interface ConfirmModalProps {
   pending?: boolean;
   /** The failure of the last attempt, shown inside the dialog so the user sees why. */
   error?: unknown;
+  /** A heading for that failure when the server's own title is too generic. */
+  errorTitle?: string;
 }
 
 /** Asks before something that cannot be undone (revoke, remove); destructive button on the right. */
@@ -24,6 +26,7 @@ export function ConfirmModal({
   onClose,
   pending = false,
   error,
+  errorTitle = "That did not work",
 }: ConfirmModalProps) {
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered>
@@ -31,7 +34,7 @@ export function ConfirmModal({
         <Text size="sm" component="div">
           {children}
         </Text>
-        {error ? <ProblemAlert error={error} title="That did not work" /> : null}
+        {error ? <ProblemAlert error={error} title={errorTitle} /> : null}
         <Group justify="flex-end" gap="xs">
           <Button variant="default" onClick={onClose} disabled={pending} data-autofocus>
             Cancel

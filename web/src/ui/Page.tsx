@@ -22,7 +22,7 @@ export function Page({ title, documentTitle, description, actions, eyebrow, chil
       <Group justify="space-between" align="flex-end" gap="sm" wrap="wrap">
         <Stack gap={4} style={{ minWidth: 0, flex: "1 1 320px" }}>
           {eyebrow ? (
-            <Text size="sm" c="dimmed">
+            <Text size="sm" c="dimmed" component="div">
               {eyebrow}
             </Text>
           ) : null}

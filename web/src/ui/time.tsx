@@ -2,6 +2,8 @@ import { Text, type TextProps, Tooltip } from "@mantine/core";
 import { useEffect, useState } from "react";
 
 const absoluteFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "short" });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -17,6 +19,17 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function formatAbsolute(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : absoluteFormat.format(date);
+}
+
+/** "14 Mar 2025": a day, for dates such as an expiry where the hour does not matter. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+}
+
+/** "09:41" when the moment is today, else the full date and time. */
+export function formatMoment(at: Date, now = new Date()): string {
+  return at.toDateString() === now.toDateString() ? timeFormat.format(at) : absoluteFormat.format(at);
 }
 
 /** "3 hours ago", "in 2 days", "just now". */
@@ -45,8 +58,11 @@ export function useNow(intervalMs = 60_000): number {
 
 export interface TimeStampProps extends TextProps {
   iso: string;
-  /** "both" shows "3 hours ago · 14 Mar 2025, 09:41"; "relative" keeps the absolute time in a tooltip. */
-  mode?: "both" | "relative" | "absolute";
+  /**
+   * "both" shows "3 hours ago · 14 Mar 2025, 09:41"; "relative" keeps the absolute time in a
+   * tooltip; "date" shows the day only, with the relative time in the tooltip.
+   */
+  mode?: "both" | "relative" | "absolute" | "date";
 }
 
 /** A point in time as a `<time>` element, readable both ways. */
@@ -54,9 +70,20 @@ export function TimeStamp({ iso, mode = "both", ...textProps }: TimeStampProps) 
   const now = useNow();
   const absolute = formatAbsolute(iso);
   const relative = formatRelative(iso, now);
-  const text = mode === "absolute" ? absolute : mode === "relative" ? relative : `${relative} · ${absolute}`;
+  const text =
+    mode === "absolute"
+      ? absolute
+      : mode === "relative"
+        ? relative
+        : mode === "date"
+          ? formatDate(iso)
+          : `${relative} · ${absolute}`;
   return (
-    <Tooltip label={absolute} disabled={mode !== "relative"} withArrow>
+    <Tooltip
+      label={mode === "date" ? `${relative} · ${absolute}` : absolute}
+      disabled={mode !== "relative" && mode !== "date"}
+      withArrow
+    >
       <Text component="time" dateTime={iso} size="sm" c="dimmed" {...textProps}>
         {text}
       </Text>
