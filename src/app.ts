@@ -199,11 +199,24 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const webDist = opts.webDist ?? path.join(repoRoot, "web", "dist");
   const hasWeb = fs.existsSync(path.join(webDist, "index.html"));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    // Vite names assets by content hash, so they can be cached for good.
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: true,
+      index: false,
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) {
+          res.setHeader("cache-control", "public, max-age=31536000, immutable");
+        }
+      },
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split("?")[0]!;
-    if (url.startsWith("/api/") || !["GET", "HEAD"].includes(req.method)) {
+    // API paths and missing files (a script or image) get a real 404, never the page.
+    if (url.startsWith("/api/") || url.startsWith("/assets/") || !["GET", "HEAD"].includes(req.method)) {
       return sendProblem(
         req,
         reply,

@@ -101,11 +101,15 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-function urlFor(path: string, tenant: Tenant, ids: { tokenId: string; sessionId: string }): string {
+function urlFor(
+  path: string,
+  tenant: Tenant,
+  ids: { tokenId: string; sessionId: string; userId?: string },
+): string {
   return path
     .replace("{relationshipId}", tenant.relationshipId)
     .replace("{orgId}", tenant.clientOrgId)
-    .replace("{userId}", tenant.people.member.userId)
+    .replace("{userId}", ids.userId ?? tenant.people.member.userId)
     .replace("{tokenId}", ids.tokenId)
     .replace("{sessionId}", ids.sessionId);
 }
@@ -241,9 +245,23 @@ describe("authorization walk over the OpenAPI document", () => {
         .update(users)
         .set({ passwordHash: await hashPassword(sample({ type: "string" }) as string) })
         .where(eq(users.id, actor.userId));
+      // A member who was invited and has not set a password yet: every member route applies to them.
+      const invited = await request(t, fresh.people.clientAdmin, {
+        method: "POST",
+        url: `/api/v1/organizations/${fresh.clientOrgId}/members`,
+        payload: {
+          email: `invited-${randomUUID().slice(0, 8)}@walk.example`,
+          name: "Invited",
+          role: "member",
+        },
+      });
       const res = await request(t, actor, {
         method: op.method as never,
-        url: urlFor(op.path, fresh, { tokenId: created.json().token.id, sessionId: s!.id }),
+        url: urlFor(op.path, fresh, {
+          tokenId: created.json().token.id,
+          sessionId: s!.id,
+          userId: invited.json().member.userId,
+        }),
         ...(op.body ? { payload: sample(op.body) as object } : {}),
       });
       expect(res.statusCode, `${op.method} ${op.path}: ${res.body}`).toBeLessThan(300);

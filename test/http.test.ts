@@ -130,3 +130,29 @@ describe("logs", () => {
     }
   });
 });
+
+describe("web app", () => {
+  it("serves the page for app paths, fresh assets after a rebuild, and 404 for missing files", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-web-"));
+    fs.mkdirSync(path.join(dist, "assets"));
+    fs.writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>Liaison</title>");
+    const app = await buildApp({ database: t.database, config: testConfig, logger: false, webDist: dist });
+    const page = await app.inject({ method: "GET", url: "/r/some-relationship/audit" });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toContain("text/html");
+    expect(page.body).toContain("<title>Liaison</title>");
+    // A file written after start (a rebuild) is served with its own type and cached for good.
+    fs.writeFileSync(path.join(dist, "assets", "index-abc123.js"), "console.log(1)");
+    const asset = await app.inject({ method: "GET", url: "/assets/index-abc123.js" });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers["content-type"]).toContain("javascript");
+    expect(asset.headers["cache-control"]).toContain("immutable");
+    const missing = await app.inject({ method: "GET", url: "/assets/index-old.js" });
+    expect(missing.statusCode).toBe(404);
+    await app.close();
+    fs.rmSync(dist, { recursive: true, force: true });
+  });
+});

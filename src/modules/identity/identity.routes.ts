@@ -23,6 +23,7 @@ import {
   type Member,
   removeMember,
   updateMember,
+  reissueInvitation,
 } from "./orgs.service.ts";
 import {
   getRelationshipOverview,
@@ -296,6 +297,23 @@ export function registerIdentityRoutes(app: RouteApp, opts: { secureCookies: boo
     async (req, reply) => {
       await removeMember(req.ctx, req.params.orgId, req.params.userId);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/organizations/:orgId/members/:userId/invitation",
+    {
+      schema: {
+        tags,
+        summary: "Issue a new invitation link for a member who has not set a password yet",
+        params: S.MemberParams,
+        response: { 201: S.Invitation },
+        "x-access": { auth: "session", scope: "organization", admin: true },
+      },
+    },
+    async (req, reply) => {
+      const url = await reissueInvitation(req.ctx, req.params.orgId, req.params.userId);
+      return reply.status(201).send({ setupUrl: url });
     },
   );
 

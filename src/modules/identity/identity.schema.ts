@@ -163,6 +163,9 @@ export const AddedMember = z.object({
   member: Member,
   setupUrl: z.string().nullable().describe("One-time link for a new account to set a password; shown once."),
 });
+export const Invitation = z.object({
+  setupUrl: z.string().describe("One-time link to set a password; shown once. Older links stop working."),
+});
 export const UpdateMemberBody = z
   .strictObject({ role: role.optional(), admin: z.boolean().optional() })
   .refine((b) => b.role !== undefined || b.admin !== undefined, { error: "send role, admin or both" });

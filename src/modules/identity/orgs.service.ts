@@ -274,3 +274,36 @@ export async function createOrganization(
     return org!;
   });
 }
+
+/**
+ * Issues a fresh invitation link for a member who has not set a password yet (the first link was
+ * lost or expired). Older links stop working. People with a password use a reset instead.
+ */
+export async function reissueInvitation(ctx: ServiceContext, orgId: string, userId: string): Promise<string> {
+  requireActor(ctx);
+  const actor = ctx.actor;
+  adminOr403(actor, orgId);
+  return withTransaction(ctx, async (tx) => {
+    const [current] = await membersOf(tx, orgId, userId);
+    if (!current) throw notFound("member");
+    if (current.status !== "invited") {
+      throw new AppError(
+        "conflict",
+        `${current.name} has already set a password; they can ask for a reset instead.`,
+      );
+    }
+    const now = ctx.clock.now();
+    const secret = await issueSetupToken(tx.db, { userId, orgId, purpose: "invite", now });
+    await appendEvent(tx.db, {
+      scope: "organization",
+      chain: orgId,
+      orgId,
+      actor: eventActor(actor),
+      action: "invitation.reissued",
+      subject: { type: "user", id: userId, label: current.name },
+      requestId: ctx.requestId,
+      occurredAt: now,
+    });
+    return setupUrl(ctx.publicUrl, secret);
+  });
+}

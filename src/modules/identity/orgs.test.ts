@@ -62,6 +62,41 @@ describe("organization people", () => {
     expect(updated.actor).toMatchObject({ type: "user", id: admin.userId });
   });
 
+  it("issues a fresh invitation link that replaces the lost one, only for people without a password", async () => {
+    const tenant = await createTenant(t);
+    const admin = tenant.people.clientAdmin;
+    const add = await request(t, admin, {
+      method: "POST",
+      url: `/api/v1/organizations/${tenant.clientOrgId}/members`,
+      payload: { email: "lost.link@client.example", name: "Lost Link", role: "approver" },
+    });
+    const first = new URL(add.json().setupUrl).searchParams.get("token")!;
+    const again = await request(t, admin, {
+      method: "POST",
+      url: `/api/v1/organizations/${tenant.clientOrgId}/members/${add.json().member.userId}/invitation`,
+    });
+    expect(again.statusCode).toBe(201);
+    const second = new URL(again.json().setupUrl).searchParams.get("token")!;
+    expect(second).not.toBe(first);
+    const old = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/setup",
+      payload: { token: first, password: "a long password" },
+    });
+    expect(old.statusCode).toBe(401);
+    const ok = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/setup",
+      payload: { token: second, password: "a long password" },
+    });
+    expect(ok.statusCode).toBe(200);
+    const active = await request(t, admin, {
+      method: "POST",
+      url: `/api/v1/organizations/${tenant.clientOrgId}/members/${add.json().member.userId}/invitation`,
+    });
+    expect(active.statusCode).toBe(409);
+  });
+
   it("adds an existing person to another organization without a new account or link", async () => {
     const a = await createTenant(t);
     const b = await createTenant(t);

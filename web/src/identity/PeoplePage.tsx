@@ -25,7 +25,14 @@ import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { SecretReveal } from "../ui/SecretReveal.tsx";
 import { TimeStamp } from "../ui/time.tsx";
 import { type FieldErrors, hasErrors } from "../ui/validation.ts";
-import { useAddMember, useMembers, useOrganization, useRemoveMember, useUpdateMember } from "./queries.ts";
+import {
+  useAddMember,
+  useMembers,
+  useOrganization,
+  useReissueInvitation,
+  useRemoveMember,
+  useUpdateMember,
+} from "./queries.ts";
 import { roleLabel, roleOptions } from "./roles.ts";
 import { useSession } from "./session.ts";
 import type { AddMemberResponse, Member, Organization } from "./types.ts";
@@ -107,6 +114,7 @@ export function PeoplePage() {
 function MemberRow({ member, org, canManage }: { member: Member; org: Organization; canManage: boolean }) {
   const update = useUpdateMember(org.id);
   const remove = useRemoveMember(org.id);
+  const reissue = useReissueInvitation(org.id);
   const session = useSession();
   const [confirming, setConfirming] = useState(false);
   const isYou = session.data?.user.id === member.userId;
@@ -181,6 +189,16 @@ function MemberRow({ member, org, canManage }: { member: Member; org: Organizati
                 onChange={(e) => change({ admin: e.currentTarget.checked })}
                 aria-label={`${member.name} is an admin`}
               />
+              {member.status === "invited" ? (
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  loading={reissue.isPending}
+                  onClick={() => reissue.mutate(member.userId)}
+                >
+                  New invitation link
+                </Button>
+              ) : null}
               <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
                 Remove
               </Button>
@@ -192,6 +210,14 @@ function MemberRow({ member, org, canManage }: { member: Member; org: Organizati
           )}
         </Group>
         {update.error ? <MemberProblem error={update.error} onDismiss={() => update.reset()} /> : null}
+        {reissue.error ? <ProblemAlert error={reissue.error} title="Could not issue a new link" /> : null}
+        {reissue.data ? (
+          <SecretReveal
+            label={`New set-up link for ${member.name}`}
+            value={reissue.data.setupUrl}
+            warning="Shown only once. Earlier links for this person no longer work; send this one only to them."
+          />
+        ) : null}
       </Stack>
       <ConfirmModal
         opened={confirming}

@@ -69,6 +69,16 @@ export function useRemoveMember(orgId: string) {
   });
 }
 
+/** A fresh invitation link for a member who has not set a password; older links stop working. */
+export function useReissueInvitation(orgId: string) {
+  const invalidate = useInvalidatePeople(orgId);
+  return useMutation({
+    mutationFn: (userId: string) =>
+      api<{ setupUrl: string }>(`/organizations/${orgId}/members/${userId}/invitation`, { method: "POST" }),
+    onSuccess: invalidate,
+  });
+}
+
 export function useTokens(relationshipId: string, enabled = true) {
   return useQuery({
     queryKey: ["relationship", relationshipId, "tokens"],
