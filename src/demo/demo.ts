@@ -6,6 +6,8 @@ import { organizations, users } from "../modules/identity/identity.tables.ts";
 import { addMemberAsOperator, createOrganization } from "../modules/identity/orgs.service.ts";
 import { hashPassword } from "../modules/identity/passwords.ts";
 import { createRelationship } from "../modules/identity/relationships.service.ts";
+import { loadUserActor } from "../modules/identity/auth.service.ts";
+import { createToken } from "../modules/identity/tokens.service.ts";
 
 /** Every demo account signs in with this password. Printed at start-up; never use it for real data. */
 export const DEMO_PASSWORD = "liaison-demo";
@@ -188,8 +190,23 @@ export async function loadDemo(
       passwordHash: hashes.get(advisor.email)!,
     });
   }
+  const rels = new Map<string, string>();
   for (const [client, provider] of relationshipsToCreate) {
-    await createRelationship(ctx, { clientOrgId: ids.get(client)!, providerOrgId: ids.get(provider)! });
+    const rel = await createRelationship(ctx, {
+      clientOrgId: ids.get(client)!,
+      providerOrgId: ids.get(provider)!,
+    });
+    rels.set(`${client}/${provider}`, rel.id);
+  }
+  // Integrations people set up in their first week: the provider's monitoring feed, and the
+  // client's own reporting pull. Created by the admins themselves, so the audit trail says who.
+  for (const [email, rel, name, role] of [
+    ["priya@northwind-it.example", "harbor/northwind", "Monitoring alerts (RMM)", "technician"],
+    ["victor@cascade-precision.example", "cascade/bluefin", "Board report export", "executive"],
+  ] as const) {
+    const [u] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    const actor = await loadUserActor(ctx.db, u!.id, "demo-loader");
+    await createToken({ ...ctx, actor }, rels.get(rel)!, { name, role });
   }
   return { organizations: orgs.length, people: everyone.length, relationships: relationshipsToCreate.length };
 }
