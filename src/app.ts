@@ -9,6 +9,7 @@ import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -213,6 +214,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       },
     });
   }
+  const sendPage = (reply: FastifyReply) =>
+    reply.type("text/html").header("cache-control", "no-cache").sendFile("index.html");
+  if (hasWeb) app.get("/", { schema: { hide: true } as never }, async (_req, reply) => sendPage(reply));
   app.setNotFoundHandler((req, reply) => {
     const url = req.url.split("?")[0]!;
     // API paths and missing files (a script or image) get a real 404, never the page.
@@ -230,7 +234,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
         .send("The web app is not built. Run `npm run build` (npm install does it for you).");
     }
     // The web app routes on the client: every page path gets index.html.
-    return reply.type("text/html").header("cache-control", "no-cache").sendFile("index.html");
+    return sendPage(reply);
   });
 
   return app;

@@ -140,6 +140,9 @@ describe("web app", () => {
     fs.mkdirSync(path.join(dist, "assets"));
     fs.writeFileSync(path.join(dist, "index.html"), "<!doctype html><title>Liaison</title>");
     const app = await buildApp({ database: t.database, config: testConfig, logger: false, webDist: dist });
+    const home = await app.inject({ method: "GET", url: "/" });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain("<title>Liaison</title>");
     const page = await app.inject({ method: "GET", url: "/r/some-relationship/audit" });
     expect(page.statusCode).toBe(200);
     expect(page.headers["content-type"]).toContain("text/html");

@@ -65,11 +65,17 @@ export function toAppError(err: unknown): AppError {
     default:
       break;
   }
-  // Errors with a client status that Fastify raised itself (e.g. malformed URL).
+  // Errors with a client status that Fastify or a plugin raised itself (e.g. a malformed URL).
   if (typeof e.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
-    const code: ErrorCode =
-      e.statusCode === 404 ? "not_found" : e.statusCode === 413 ? "payload_too_large" : "validation_failed";
-    return new AppError(code, e.message);
+    const byStatus: Partial<Record<number, ErrorCode>> = {
+      403: "forbidden",
+      404: "not_found",
+      405: "method_not_allowed",
+      413: "payload_too_large",
+      415: "unsupported_media_type",
+      429: "too_many_attempts",
+    };
+    return new AppError(byStatus[e.statusCode] ?? "validation_failed", e.message);
   }
   return new AppError("internal");
 }
