@@ -291,24 +291,30 @@ export async function changePassword(
   const hash = await hashPassword(input.newPassword);
   await withTransaction(ctx, async (tx) => {
     await tx.db.update(users).set({ passwordHash: hash }).where(eq(users.id, actor.userId));
-    const revoked = await tx.db
-      .update(sessions)
-      .set({ revokedAt: new Date(ctx.clock.now()) })
-      .where(
-        and(eq(sessions.userId, actor.userId), ne(sessions.id, actor.sessionId), isNull(sessions.revokedAt)),
-      )
-      .returning({ id: sessions.id });
+    const revoked = await signOutEverywhere(tx.db, actor.userId, ctx.clock.now(), actor.sessionId);
     await appendEvent(tx.db, {
       scope: "user",
       chain: actor.userId,
       actor: eventActor(actor),
       action: "password.changed",
       subject: { type: "user", id: actor.userId, label: actor.name },
-      after: { otherSessionsSignedOut: revoked.length },
+      after: { otherSessionsSignedOut: revoked },
       requestId: ctx.requestId,
       occurredAt: ctx.clock.now(),
     });
   });
+}
+
+/** Revokes a person's live sessions, except `keep`; returns how many were revoked. */
+async function signOutEverywhere(db: Db, userId: string, now: number, keep?: string): Promise<number> {
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: new Date(now) })
+    .where(
+      and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep ? ne(sessions.id, keep) : undefined),
+    )
+    .returning({ id: sessions.id });
+  return revoked.length;
 }
 
 /** Issues a one-time link to set a password (invitation or reset). Returns the secret. */
@@ -369,10 +375,7 @@ export async function completeSetup(
       .returning();
     if (!user || user.disabledAt) throw new AppError("invalid_token", "This account is disabled.");
     // A reset ends every existing session: whoever knew the old password is out.
-    await tx.db
-      .update(sessions)
-      .set({ revokedAt: new Date(now) })
-      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+    await signOutEverywhere(tx.db, user.id, now);
     await appendEvent(tx.db, {
       scope: "user",
       chain: user.id,
@@ -405,10 +408,7 @@ export async function setPasswordAsOperator(
       .returning();
     if (!user) throw notFound("account with that email");
     const now = ctx.clock.now();
-    await tx.db
-      .update(sessions)
-      .set({ revokedAt: new Date(now) })
-      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+    await signOutEverywhere(tx.db, user.id, now);
     await appendEvent(tx.db, {
       scope: "user",
       chain: user.id,
