@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { eq } from "drizzle-orm";
 import pino from "pino";
 import { buildApp, loggerOptions } from "./app.ts";
@@ -18,7 +18,8 @@ import {
   setupUrl,
 } from "./modules/identity/auth.service.ts";
 import { organizations, users } from "./modules/identity/identity.tables.ts";
-import { addMemberAsOperator } from "./modules/identity/orgs.service.ts";
+import { addMemberAsOperator, createOrganization } from "./modules/identity/orgs.service.ts";
+import { createRelationship } from "./modules/identity/relationships.service.ts";
 import { hashPassword } from "./modules/identity/passwords.ts";
 import { startWorker } from "./worker.ts";
 
@@ -61,6 +62,17 @@ async function withDatabase<T>(
   } finally {
     await database.close();
   }
+}
+
+/** An organization by id or exact name, or a CliFailure naming what was looked for. */
+async function findOrganization(database: Database, ref: string) {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+  const [org] = await database.db
+    .select()
+    .from(organizations)
+    .where(isUuid ? eq(organizations.id, ref) : eq(organizations.name, ref));
+  if (!org) throw new CliFailure(`No organization ${JSON.stringify(ref)}: give its id or its exact name.`);
+  return org;
 }
 
 const readStdin = async (): Promise<string> => {
@@ -289,6 +301,51 @@ export function buildCli(): Command {
           `One-time link for ${u.email} to set a new password (valid 24 hours):\n${setupUrl(ctx.publicUrl, secret)}\n`,
         );
       }
+    });
+  });
+
+  const org = program.command("org").description("manage organizations");
+  configFlag(
+    org
+      .command("create")
+      .description("create a client or provider organization")
+      .requiredOption("--name <name>", "the organization's name")
+      .addOption(
+        new Option("--kind <kind>", "client or provider")
+          .choices(["client", "provider"])
+          .makeOptionMandatory(),
+      )
+      .option("--size <people>", "headcount", (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number of people");
+        return n;
+      }),
+    dbOptions,
+  ).action(async (opts: Flags & { name: string; kind: "client" | "provider"; size?: number }) => {
+    await withDatabase(configFrom(opts), async (database, ctx) => {
+      const created = await createOrganization(ctx, {
+        name: opts.name,
+        kind: opts.kind,
+        size: opts.size ?? null,
+      });
+      process.stdout.write(`Created ${created.kind} organization ${created.name} (id ${created.id}).\n`);
+    });
+  });
+
+  const relationship = program.command("relationship").description("manage client–provider relationships");
+  configFlag(
+    relationship
+      .command("create")
+      .description("start a relationship between a client and a provider organization")
+      .requiredOption("--client <org>", "client organization id or exact name")
+      .requiredOption("--provider <org>", "provider organization id or exact name"),
+    dbOptions,
+  ).action(async (opts: Flags & { client: string; provider: string }) => {
+    await withDatabase(configFrom(opts), async (database, ctx) => {
+      const client = await findOrganization(database, opts.client);
+      const provider = await findOrganization(database, opts.provider);
+      const rel = await createRelationship(ctx, { clientOrgId: client.id, providerOrgId: provider.id });
+      process.stdout.write(`Created relationship ${rel.name} (id ${rel.id}).\n`);
     });
   });
 

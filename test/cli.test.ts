@@ -136,6 +136,84 @@ describe("liaison CLI", () => {
     expect(verify.stdout).toMatch(/Audit trail intact: \d+ events/);
   });
 
+  it("creates organizations and a relationship for a real install", () => {
+    const data = path.join(dir, "fresh");
+    const client = liaison([
+      "org",
+      "create",
+      "--data-dir",
+      data,
+      "--name",
+      "Pinecrest Dental",
+      "--kind",
+      "client",
+      "--size",
+      "25",
+    ]);
+    expect(client.code, client.stderr).toBe(0);
+    expect(client.stdout).toContain("Created client organization Pinecrest Dental");
+    expect(
+      liaison(["org", "create", "--data-dir", data, "--name", "Summit IT", "--kind", "provider"]).code,
+    ).toBe(0);
+    expect(liaison(["org", "create", "--data-dir", data, "--name", "X", "--kind", "vendor"]).code).toBe(2);
+    const rel = liaison([
+      "relationship",
+      "create",
+      "--data-dir",
+      data,
+      "--client",
+      "Pinecrest Dental",
+      "--provider",
+      "Summit IT",
+    ]);
+    expect(rel.code, rel.stderr).toBe(0);
+    expect(rel.stdout).toContain("Pinecrest Dental ↔ Summit IT");
+    const twice = liaison([
+      "relationship",
+      "create",
+      "--data-dir",
+      data,
+      "--client",
+      "Pinecrest Dental",
+      "--provider",
+      "Summit IT",
+    ]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain("already have a relationship");
+    const swapped = liaison([
+      "relationship",
+      "create",
+      "--data-dir",
+      data,
+      "--client",
+      "Summit IT",
+      "--provider",
+      "Pinecrest Dental",
+    ]);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toContain("must be a client organization");
+    const admin = liaison(
+      [
+        "user",
+        "create",
+        "--data-dir",
+        data,
+        "--email",
+        "office@pinecrest.example",
+        "--name",
+        "Office Manager",
+        "--org",
+        "Pinecrest Dental",
+        "--role",
+        "it_contact",
+        "--admin",
+        "--password-stdin",
+      ],
+      "the first admin password\n",
+    );
+    expect(admin.code, admin.stderr).toBe(0);
+  });
+
   it("names the tampered event when a stored event is changed", async () => {
     const data = path.join(dir, "one");
     const database = await openDatabase({ kind: "pglite", dataDir: data });
