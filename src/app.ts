@@ -23,8 +23,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Config } from "./core/config.ts";
 import type { Database } from "./core/db/index.ts";
-import type { Actor } from "./core/http/actor.ts";
-import { authenticate } from "./core/http/auth.ts";
+import { authenticate, type ResolvedSession } from "./core/http/auth.ts";
 import type { ServiceContext } from "./core/http/context.ts";
 import { AppError } from "./core/http/errors.ts";
 import { sendProblem, toAppError } from "./core/http/problem.ts";
@@ -46,6 +45,8 @@ export type RouteApp = FastifyInstance<
 declare module "fastify" {
   interface FastifyRequest {
     ctx: ServiceContext;
+    /** The browser session behind the request, when it came with a valid cookie. */
+    session: ResolvedSession | null;
   }
 }
 
@@ -166,11 +167,12 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       // onRequest runs before the body is read or validated: an anonymous or forged request is
       // refused without looking at what it sent.
       api.addHook("onRequest", async (req) => {
-        const { actor } = await authenticate(req, database.db, clock.now(), {
+        const { actor, session } = await authenticate(req, database.db, clock.now(), {
           session: resolveSession,
           token: resolveToken,
         });
-        req.ctx.actor = actor as Actor | null;
+        req.ctx.actor = actor;
+        req.session = session;
         const access = req.routeOptions.schema?.["x-access"];
         if (access && access.auth !== "public" && !actor) {
           throw new AppError("unauthenticated", "Sign in, or send an API token in the Authorization header.");

@@ -42,6 +42,16 @@ async function open(config: Config): Promise<Database> {
   return openDatabase({ kind: "pglite", dataDir: config.dataDir });
 }
 
+/** The context of work an operator starts (CLI, start-up): no actor, so events name the system. */
+const operatorContext = (database: Database, config: Config, requestId: string): ServiceContext => ({
+  db: database.db,
+  clock: systemClock,
+  actor: null,
+  requestId,
+  publicUrl: config.publicUrl,
+  config,
+});
+
 /** Runs a command body with an open, migrated database, and closes it whatever happens. */
 async function withDatabase<T>(
   config: Config,
@@ -50,15 +60,7 @@ async function withDatabase<T>(
   const database = await open(config);
   try {
     await database.migrate();
-    const ctx: ServiceContext = {
-      db: database.db,
-      clock: systemClock,
-      actor: null,
-      requestId: `cli-${process.pid}`,
-      publicUrl: config.publicUrl,
-      config,
-    };
-    return await fn(database, ctx);
+    return await fn(database, operatorContext(database, config, `cli-${process.pid}`));
   } finally {
     await database.close();
   }
@@ -93,14 +95,7 @@ async function start(flags: Flags & { role?: string }): Promise<void> {
   let shuttingDown = false;
   try {
     await database.migrate();
-    const ctx: ServiceContext = {
-      db: database.db,
-      clock: systemClock,
-      actor: null,
-      requestId: "startup",
-      publicUrl: config.publicUrl,
-      config,
-    };
+    const ctx = operatorContext(database, config, "startup");
     if (
       config.demo === "always" ||
       (config.demo === "auto" && config.database === "pglite" && (await isEmpty(database.db)))

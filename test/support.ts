@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
@@ -8,7 +9,6 @@ import type { Role } from "../src/core/http/actor.ts";
 import type { ServiceContext } from "../src/core/http/context.ts";
 import { ManualClock } from "../src/core/time/clock.ts";
 import { startSession } from "../src/modules/identity/auth.service.ts";
-import { users } from "../src/modules/identity/identity.tables.ts";
 import { addMemberAsOperator, createOrganization } from "../src/modules/identity/orgs.service.ts";
 import { createRelationship } from "../src/modules/identity/relationships.service.ts";
 
@@ -167,7 +167,6 @@ export function request(
 
 /** Row-level fingerprint of every application table: proves a refused request changed nothing. */
 export async function snapshotDatabase(database: Database): Promise<Record<string, string>> {
-  const { sql } = await import("drizzle-orm");
   const tables = (await database.db.execute(
     sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
   )) as unknown as { rows: { table_name: string }[] };
@@ -182,5 +181,3 @@ export async function snapshotDatabase(database: Database): Promise<Record<strin
   }
   return out;
 }
-
-export { users };

@@ -27,8 +27,15 @@ declare module "fastify" {
   }
 }
 
+/** A live browser session, as resolved from its cookie. */
+export interface ResolvedSession {
+  actor: Actor;
+  csrfToken: string;
+  session: { id: string; createdAt: Date; lastSeenAt: Date; expiresAt: Date; userAgent: string | null };
+}
+
 export interface AuthResolvers {
-  session(db: Db, token: string, now: number): Promise<{ actor: Actor; csrfToken: string } | null>;
+  session(db: Db, token: string, now: number): Promise<ResolvedSession | null>;
   token(db: Db, secret: string, now: number): Promise<Actor | null>;
 }
 
@@ -44,7 +51,7 @@ export async function authenticate(
   db: Db,
   now: number,
   resolvers: AuthResolvers,
-): Promise<{ actor: Actor | null; via: "token" | "session" | null }> {
+): Promise<{ actor: Actor | null; session: ResolvedSession | null }> {
   const header = req.headers.authorization;
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -55,19 +62,19 @@ export async function authenticate(
         "The API token is unknown, revoked or expired. Create a new one under API tokens.",
       );
     }
-    return { actor, via: "token" };
+    return { actor, session: null };
   }
   const cookie = req.cookies[SESSION_COOKIE];
-  if (!cookie) return { actor: null, via: null };
+  if (!cookie) return { actor: null, session: null };
   const s = await resolvers.session(db, cookie, now);
-  if (!s) return { actor: null, via: null };
+  if (!s) return { actor: null, session: null };
   if (!SAFE_METHODS.has(req.method)) {
     const sent = req.headers[CSRF_HEADER];
     if (typeof sent !== "string" || sent !== s.csrfToken) {
       throw new AppError("csrf_failed", `Send the csrfToken from sign-in in the ${CSRF_HEADER} header.`);
     }
   }
-  return { actor: s.actor, via: "session" };
+  return { actor: s.actor, session: s };
 }
 
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when served over https. */

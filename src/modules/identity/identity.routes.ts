@@ -1,13 +1,12 @@
 import { z } from "zod";
 import type { RouteApp } from "../../app.ts";
-import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "../../core/http/auth.ts";
+import { clearSessionCookie, setSessionCookie } from "../../core/http/auth.ts";
 import { requireActor } from "../../core/http/context.ts";
 import { AppError } from "../../core/http/errors.ts";
 import {
   changePassword,
   completeSetup,
   listSessions,
-  resolveSession,
   revokeSession,
   type SessionInfo as SessionRow,
   type SignedIn,
@@ -128,7 +127,7 @@ export function registerIdentityRoutes(app: RouteApp, opts: { secureCookies: boo
     },
     async (req) => {
       requireActor(req.ctx);
-      const s = await resolveSession(req.ctx.db, req.cookies[SESSION_COOKIE] ?? "", req.ctx.clock.now());
+      const s = req.session;
       if (!s || s.actor.type !== "user") {
         throw new AppError("unauthenticated", "This needs a browser session, not an API token.");
       }
