@@ -35,6 +35,33 @@ const freePort = () =>
     });
   });
 
+/**
+ * Starts a long-running `liaison` process and waits (up to 60 s) until its output says `ready`.
+ * `stop()` sends SIGTERM and resolves with the exit code.
+ */
+async function startLiaison(args: string[], ready: string) {
+  const child: ChildProcess = spawn(process.execPath, [bin, ...args], {
+    env: cleanEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c) => {
+    out += c;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!out.includes(ready) && child.exitCode === null && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-cli-"));
@@ -236,26 +263,13 @@ describe("process roles", () => {
     const data = path.join(dir, "worker");
     expect(liaison(["migrate", "--data-dir", data]).code).toBe(0);
     const port = await freePort();
-    const worker = spawn(
-      process.execPath,
-      [bin, "start", "--role", "worker", "--data-dir", data, "--port", String(port)],
-      {
-        env: cleanEnv,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+    const worker = await startLiaison(
+      ["start", "--role", "worker", "--data-dir", data, "--port", String(port)],
+      "worker started",
     );
-    let out = "";
-    worker.stdout!.on("data", (c) => {
-      out += c;
-    });
-    const deadline = Date.now() + 30_000;
-    while (!out.includes("worker started") && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(out).toContain("Liaison worker started (role worker)");
+    expect(worker.output()).toContain("Liaison worker started (role worker)");
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
-    const exited = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
-    worker.kill("SIGTERM");
-    expect(await exited).toBe(0);
+    expect(await worker.stop()).toBe(0);
     expect(fs.existsSync(path.join(data, "liaison.lock"))).toBe(false);
   });
 });
@@ -281,24 +295,13 @@ describe("data folder lock", () => {
   it("makes a second process on a running server's folder exit with a clear message, losing nothing", async () => {
     const data = path.join(dir, "lock-live");
     const port = await freePort();
-    const server: ChildProcess = spawn(
-      process.execPath,
-      [bin, "start", "--data-dir", data, "--port", String(port)],
-      {
-        env: cleanEnv,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
+    const server = await startLiaison(
+      ["start", "--data-dir", data, "--port", String(port)],
+      "Liaison is running",
     );
-    let out = "";
-    server.stdout!.on("data", (c) => {
-      out += c;
-    });
     try {
-      const deadline = Date.now() + 60_000;
-      while (!out.includes("Liaison is running") && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(out).toContain(`http://localhost:${port}`);
-      expect(out).toContain("victor@cascade-precision.example");
+      expect(server.output()).toContain(`http://localhost:${port}`);
+      expect(server.output()).toContain("victor@cascade-precision.example");
       const second = liaison(["migrate", "--data-dir", data]);
       expect(second.code).toBe(1);
       expect(second.stderr).toContain("is in use by another Liaison process");
@@ -309,9 +312,7 @@ describe("data folder lock", () => {
       });
       expect(login.status).toBe(200);
     } finally {
-      const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
-      server.kill("SIGTERM");
-      expect(await exited).toBe(0);
+      expect(await server.stop()).toBe(0);
     }
     expect(fs.existsSync(path.join(data, "liaison.lock"))).toBe(false);
     const verify = liaison(["audit", "verify", "--data-dir", data]);
