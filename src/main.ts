@@ -96,14 +96,13 @@ async function start(flags: Flags & { role?: string }): Promise<void> {
   try {
     await database.migrate();
     const ctx = operatorContext(database, config, "startup");
-    if (
+    let demoPresent = await hasDemoData(database.db);
+    const wantDemo =
       config.demo === "always" ||
-      (config.demo === "auto" && config.database === "pglite" && (await isEmpty(database.db)))
-    ) {
-      if (!(await hasDemoData(database.db))) {
-        const r = await loadDemo(ctx);
-        log.info(r, "demo data loaded");
-      }
+      (config.demo === "auto" && config.database === "pglite" && (await isEmpty(database.db)));
+    if (wantDemo && !demoPresent) {
+      log.info(await loadDemo(ctx), "demo data loaded");
+      demoPresent = true;
     }
     const stops: (() => Promise<void>)[] = [];
     if (role === "worker" || role === "all") {
@@ -120,7 +119,7 @@ async function start(flags: Flags & { role?: string }): Promise<void> {
         `Liaison is running at ${url}  (API docs: ${url}/api/docs)`,
         `Database: ${config.database === "pglite" ? `embedded, in ${config.dataDir}` : "PostgreSQL"}`,
       ];
-      if (await hasDemoData(database.db)) {
+      if (demoPresent) {
         lines.push(`Demo logins (password for all: ${DEMO_PASSWORD}):`);
         for (const l of demoLogins) lines.push(`  ${l.email.padEnd(36)} ${l.what}`);
       }
