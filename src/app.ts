@@ -31,6 +31,8 @@ import { type Clock, systemClock } from "./core/time/clock.ts";
 import { registerAuditRoutes } from "./modules/audit/audit.routes.ts";
 import { resolveSession } from "./modules/identity/auth.service.ts";
 import { registerIdentityRoutes } from "./modules/identity/identity.routes.ts";
+import { registerProtocolRoutes } from "./modules/protocol/protocol.routes.ts";
+import { registerNotificationRoutes } from "./core/notify/notify.routes.ts";
 import { resolveToken } from "./modules/identity/tokens.service.ts";
 
 /** The instance route modules register on: Fastify with zod schemas as the type provider. */
@@ -181,6 +183,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       const typed = api.withTypeProvider<ZodTypeProvider>();
       registerIdentityRoutes(typed, { secureCookies });
       registerAuditRoutes(typed);
+      registerProtocolRoutes(typed);
+      registerNotificationRoutes(typed);
     },
     { prefix: "/api/v1" },
   );

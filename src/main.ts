@@ -21,7 +21,24 @@ import { organizations, users } from "./modules/identity/identity.tables.ts";
 import { addMemberAsOperator, createOrganization } from "./modules/identity/orgs.service.ts";
 import { createRelationship } from "./modules/identity/relationships.service.ts";
 import { hashPassword } from "./modules/identity/passwords.ts";
+import { calendarFor } from "./modules/protocol/protocol.compile.ts";
+import { streamDueDates } from "./modules/protocol/protocol.due.ts";
+import { protocolJsonSchema } from "./modules/protocol/protocol.document.ts";
+import { importHolidaysFromIcs } from "./modules/protocol/protocol.ics.ts";
+import { defaultProtocolTemplate, startFromTemplate } from "./modules/protocol/protocol.service.ts";
+import { validateProtocolText } from "./modules/protocol/protocol.validate.ts";
 import { startWorker } from "./worker.ts";
+
+/** A file's text, or stdin's for "-"; a missing file is a one-line failure. */
+function readInput(file: string): string {
+  try {
+    return fs.readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (e) {
+    throw new CliFailure(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`,
+    );
+  }
+}
 
 /** A failure to report in one line on stderr, exiting 1. */
 class CliFailure extends Error {}
@@ -339,9 +356,84 @@ export function buildCli(): Command {
       const client = await findOrganization(database, opts.client);
       const provider = await findOrganization(database, opts.provider);
       const rel = await createRelationship(ctx, { clientOrgId: client.id, providerOrgId: provider.id });
-      process.stdout.write(`Created relationship ${rel.name} (id ${rel.id}).\n`);
+      const draft = await startFromTemplate(ctx, rel.id);
+      process.stdout.write(
+        `Created relationship ${rel.name} (id ${rel.id}).\n` +
+          `Its protocol starts as draft version ${draft.number}, from the default template: adapt it, propose it, and have both sides sign it on the Protocol page.\n`,
+      );
     });
   });
+
+  const protocol = program.command("protocol").description("protocol documents (no database needed)");
+  protocol
+    .command("template")
+    .description("print the default protocol document")
+    .action(() => {
+      process.stdout.write(defaultProtocolTemplate());
+    });
+  protocol
+    .command("schema")
+    .description("print the JSON Schema of protocol documents, for editors")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(protocolJsonSchema(), null, 2)}\n`);
+    });
+  protocol
+    .command("validate")
+    .description("check a protocol document; prints every problem as FILE:LINE:COLUMN and exits 1 on errors")
+    .argument("<file>", "the YAML document ('-' for stdin)")
+    .action((file: string) => {
+      const text = readInput(file);
+      const result = validateProtocolText(text);
+      for (const p of result.problems)
+        process.stderr.write(`${file}:${p.line}:${p.column}: ${p.level}: ${p.message}\n`);
+      if (!result.ok) {
+        const n = result.problems.filter((p) => p.level === "error").length;
+        throw new CliFailure(`${file}: ${n} problem${n === 1 ? "" : "s"}.`);
+      }
+      process.stdout.write(`${file}: valid.\n`);
+    });
+  protocol
+    .command("import-holidays")
+    .description("merge the holidays of an iCalendar (.ics) file into a protocol document; prints the result")
+    .argument("<ics>", "the .ics file")
+    .requiredOption("--into <file>", "the protocol document to add them to")
+    .action((ics: string, opts: { into: string }) => {
+      const result = importHolidaysFromIcs(readInput(opts.into), readInput(ics));
+      process.stdout.write(result.document);
+      process.stderr.write(`Added ${result.added.length} holidays; ${result.skipped} were already there.\n`);
+    });
+
+  program
+    .command("calendar")
+    .description("business-time arithmetic on a protocol's calendar")
+    .command("due")
+    .description(
+      'read JSON lines {"start": "<ISO-8601>", "seconds": <clock seconds>} on stdin; write {"due": "<ISO-8601 UTC>"} per line',
+    )
+    .requiredOption("--protocol <file>", "the protocol document whose calendar to use")
+    .addOption(
+      new Option("--clock <clock>", "business hours or round the clock")
+        .choices(["business", "24x7"])
+        .default("business"),
+    )
+    .action(async (opts: { protocol: string; clock: "business" | "24x7" }) => {
+      const result = validateProtocolText(readInput(opts.protocol));
+      if (!result.ok)
+        throw new CliFailure(
+          `${opts.protocol} has problems; run \`liaison protocol validate ${opts.protocol}\`.`,
+        );
+      const failures = await streamDueDates(
+        calendarFor(result.compiled, opts.clock),
+        process.stdin,
+        process.stdout,
+      );
+      if (failures) {
+        process.stderr.write(
+          `liaison: ${failures} input line${failures === 1 ? "" : "s"} could not be read (see the "error" lines).\n`,
+        );
+        process.exitCode = 1;
+      }
+    });
 
   const audit = program.command("audit").description("the audit trail");
   configFlag(

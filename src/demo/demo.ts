@@ -8,6 +8,13 @@ import { hashPassword } from "../modules/identity/passwords.ts";
 import { createRelationship } from "../modules/identity/relationships.service.ts";
 import { loadUserActor } from "../modules/identity/auth.service.ts";
 import { createToken } from "../modules/identity/tokens.service.ts";
+import {
+  createProtocolDraft,
+  defaultProtocolTemplate,
+  proposeProtocolVersion,
+  sha256,
+  signProtocolVersion,
+} from "../modules/protocol/protocol.service.ts";
 
 /** Every demo account signs in with this password. Printed at start-up; never use it for real data. */
 export const DEMO_PASSWORD = "liaison-demo";
@@ -208,5 +215,53 @@ export async function loadDemo(
     const actor = await loadUserActor(ctx.db, u!.id, "demo-loader");
     await createToken({ ...ctx, actor }, rels.get(rel)!, { name, role });
   }
+  await loadDemoProtocols(ctx, rels);
   return { organizations: orgs.length, people: everyone.length, relationships: relationshipsToCreate.length };
+}
+
+/** Who writes and signs each demo relationship's protocol: the provider's account manager and the client's executive. */
+const protocolSigners: Record<string, [provider: string, client: string]> = {
+  "harbor/northwind": ["priya@northwind-it.example", "grace@harborfoodbank.example"],
+  "cascade/northwind": ["priya@northwind-it.example", "victor@cascade-precision.example"],
+  "cascade/bluefin": ["elena@bluefin.example", "victor@cascade-precision.example"],
+  "lumen/bluefin": ["elena@bluefin.example", "maya@lumen-analytics.example"],
+};
+
+/**
+ * Every demo relationship gets the default protocol, written by the provider's account manager
+ * and signed by both sides through the same services people use. Harbor ↔ Northwind also has a
+ * second version proposed and signed by the provider, waiting for the client, so the diff and
+ * the signing flow have something to show.
+ */
+async function loadDemoProtocols(ctx: ServiceContext, rels: Map<string, string>): Promise<void> {
+  const as = async (email: string) => {
+    const [u] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    return { ...ctx, actor: await loadUserActor(ctx.db, u!.id, "demo-loader") };
+  };
+  for (const [key, [providerEmail, clientEmail]] of Object.entries(protocolSigners)) {
+    const relId = rels.get(key)!;
+    const provider = await as(providerEmail);
+    const client = await as(clientEmail);
+    const v1 = await createProtocolDraft(provider, relId, {
+      from: "template",
+      summary: "First version, from the default template",
+    });
+    await proposeProtocolVersion(provider, relId, v1.id, {});
+    await signProtocolVersion(provider, relId, v1.id, { documentSha256: v1.documentSha256 });
+    await signProtocolVersion(client, relId, v1.id, { documentSha256: v1.documentSha256 });
+  }
+  const relId = rels.get("harbor/northwind")!;
+  const provider = await as("priya@northwind-it.example");
+  const text = defaultProtocolTemplate()
+    .replace("response: { within: 15m, clock: 24x7 }", "response: { within: 10m, clock: 24x7 }")
+    .replace(
+      "  blackouts: []",
+      "  blackouts:\n    - { name: Holiday food drive, from: 2026-12-14, to: 2026-12-23, reason: Warehouse runs around the clock; no planned changes }",
+    );
+  const v2 = await createProtocolDraft(provider, relId, {
+    document: text,
+    summary: "Faster critical response, and no planned changes during the holiday food drive",
+  });
+  await proposeProtocolVersion(provider, relId, v2.id, {});
+  await signProtocolVersion(provider, relId, v2.id, { documentSha256: sha256(text) });
 }

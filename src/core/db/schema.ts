@@ -1,3 +1,5 @@
 /** Every table, gathered for drizzle and drizzle-kit. Tables live with the module that owns them. */
 export * from "../../modules/identity/identity.tables.ts";
 export * from "../events/events.tables.ts";
+export * from "../notify/notify.tables.ts";
+export * from "../../modules/protocol/protocol.tables.ts";

@@ -26,6 +26,9 @@ export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `body.email` or `params.relationshipId`. */
   path: string;
   message: string;
+  /** For problems inside a submitted document (e.g. a protocol's YAML): where, 1-based. */
+  line?: number;
+  column?: number;
 }
 
 /** The one error type services throw; the HTTP layer turns it into problem+json. */

@@ -1,0 +1,192 @@
+import {
+  addBusinessTime,
+  type BusinessCalendarSpec,
+  businessTimeBetween,
+  type Calendar,
+  compileCalendar,
+  type HolidayRule,
+  type Interval,
+  nextBusinessDayEnd,
+  nextBusinessDayStart,
+  type TimeSegment,
+  type Weekday,
+} from "../../core/time/calendar.ts";
+import type { Recurrence } from "../../core/time/recurrence.ts";
+import type { ClockName, ProtocolDoc, Severity } from "./protocol.document.ts";
+import {
+  type Duration,
+  parseDuration,
+  parseSegment,
+  parseTarget,
+  type Target,
+} from "./protocol.durations.ts";
+
+/**
+ * A valid protocol document turned into what the rest of Liaison runs on: the compiled business
+ * calendar, parsed targets, and the arithmetic that turns a severity and a start time into
+ * deadlines. Later modules (tickets, changes, on-call, touchpoints) call these functions rather
+ * than reading durations themselves.
+ */
+export type ClockKind = "24x7" | "business";
+
+export interface SeverityTargets {
+  name: string;
+  impact: string;
+  response: { target: Target; clock: ClockKind };
+  resolution: { target: Target; clock: ClockKind };
+  updates: { every: Duration; clock: ClockKind };
+}
+
+export interface CompiledProtocol {
+  doc: ProtocolDoc;
+  timezone: string;
+  calendarSpec: BusinessCalendarSpec;
+  /** The business calendar. */
+  calendar: Calendar;
+  /** A 24x7 calendar in the protocol's zone. */
+  always: Calendar;
+  severities: Record<Severity, SeverityTargets>;
+}
+
+const cache = new WeakMap<ProtocolDoc, CompiledProtocol>();
+
+export function calendarSpecOf(doc: ProtocolDoc): BusinessCalendarSpec {
+  const hours: BusinessCalendarSpec["hours"] =
+    doc.calendar.hours === "24x7"
+      ? "24x7"
+      : Object.fromEntries(
+          Object.entries(doc.calendar.hours).map(([day, segments]) => [
+            day as Weekday,
+            (segments ?? []).map((s) => parseSegment(s) as TimeSegment),
+          ]),
+        );
+  const holidays = doc.calendar.holidays.map((h) => {
+    const rule: Record<string, unknown> = { name: h.name };
+    for (const key of ["date", "month", "day", "weekday", "nth", "easter", "observed"] as const)
+      if (h[key] !== undefined) rule[key] = h[key];
+    return rule as unknown as HolidayRule;
+  });
+  const exceptions = doc.calendar.exceptions.map((e) => ({
+    date: e.date,
+    ...(e.name ? { name: e.name } : {}),
+    ...(e.closed ? { closed: true } : {}),
+    ...(e.hours ? { hours: e.hours.map((s) => parseSegment(s) as TimeSegment) } : {}),
+  }));
+  return { timezone: doc.timezone, hours, holidays, exceptions };
+}
+
+/** Compiles a valid document (cached per document object). Throws RangeError for a calendar with no open time. */
+export function compileProtocol(doc: ProtocolDoc): CompiledProtocol {
+  const hit = cache.get(doc);
+  if (hit) return hit;
+  const calendarSpec = calendarSpecOf(doc);
+  const severities = Object.fromEntries(
+    Object.entries(doc.severities).map(([key, s]) => [
+      key,
+      {
+        name: s.name,
+        impact: s.impact,
+        response: { target: parseTarget(s.response.within)!, clock: s.response.clock },
+        resolution: { target: parseTarget(s.resolution.within)!, clock: s.resolution.clock },
+        updates: { every: parseDuration(s.updates.every)!, clock: s.updates.clock },
+      },
+    ]),
+  ) as Record<Severity, SeverityTargets>;
+  const compiled: CompiledProtocol = {
+    doc,
+    timezone: doc.timezone,
+    calendarSpec,
+    calendar: compileCalendar(calendarSpec),
+    always: compileCalendar({ timezone: doc.timezone, hours: "24x7" }),
+    severities,
+  };
+  cache.set(doc, compiled);
+  return compiled;
+}
+
+export const calendarFor = (p: CompiledProtocol, clock: ClockKind): Calendar =>
+  clock === "business" ? p.calendar : p.always;
+
+/** A duration as an amount of clock time: elapsed ms, or business days × the calendar's standard day. */
+export function durationMs(p: CompiledProtocol, d: Duration): number {
+  return d.kind === "elapsed" ? d.ms : d.days * p.calendar.dayLength;
+}
+
+/**
+ * How much clock time a target allows for something that started at `start`: a duration is
+ * fixed; `next_business_day` is the business time from `start` to the start (response) or end
+ * (resolution, updates) of the next business day, fixed at the moment the clock starts so pauses
+ * later extend it like any other target; `as_available` has no deadline (null).
+ */
+export function targetBudget(
+  p: CompiledProtocol,
+  target: Target,
+  clock: ClockKind,
+  which: ClockName,
+  start: number,
+): number | null {
+  if (target.kind === "as_available") return null;
+  if (target.kind !== "next_business_day") return durationMs(p, target);
+  const due =
+    which === "response" ? nextBusinessDayStart(p.calendar, start) : nextBusinessDayEnd(p.calendar, start);
+  return Math.max(0, businessTimeBetween(calendarFor(p, clock), start, due));
+}
+
+/**
+ * The deadline of one clock of a severity, for a clock that started at `start` and was paused
+ * during `pauses`; null when the target is `as_available`.
+ */
+export function computeDeadline(
+  p: CompiledProtocol,
+  severity: Severity,
+  which: ClockName,
+  start: number,
+  pauses?: readonly Interval[],
+): number | null {
+  const s = p.severities[severity];
+  const spec = which === "updates" ? { target: s.updates.every as Target, clock: s.updates.clock } : s[which];
+  const budget = targetBudget(p, spec.target, spec.clock, which, start);
+  if (budget === null) return null;
+  return addBusinessTime(calendarFor(p, spec.clock), start, budget, pauses);
+}
+
+/** The impact answers asked at intake. */
+export interface ImpactAnswers {
+  peopleAffected: "one" | "team" | "many" | "everyone";
+  workaround: boolean;
+  criticalFunctionStopped: boolean;
+}
+
+/** The severity the impact matrix suggests: the first rule that matches, else `low`. */
+export function suggestSeverity(p: CompiledProtocol | ProtocolDoc, a: ImpactAnswers): Severity {
+  const doc = "doc" in p ? p.doc : p;
+  for (const rule of doc.impact_matrix.rules) if (ruleMatches(rule, a)) return rule.severity;
+  return "low";
+}
+
+export function ruleMatches(rule: ProtocolDoc["impact_matrix"]["rules"][number], a: ImpactAnswers): boolean {
+  return (
+    (rule.people_affected === undefined || rule.people_affected.includes(a.peopleAffected)) &&
+    (rule.workaround === undefined || rule.workaround === a.workaround) &&
+    (rule.critical_function_stopped === undefined ||
+      rule.critical_function_stopped === a.criticalFunctionStopped)
+  );
+}
+
+/** A recurring section entry (maintenance window, blackout rule, touchpoint, report) as a Recurrence. */
+export function recurrenceOf(entry: {
+  rule: string;
+  at?: string;
+  from?: string;
+  duration?: string;
+}): Recurrence {
+  return {
+    rule: entry.rule,
+    at: entry.at ?? "00:00",
+    ...(entry.from ? { from: entry.from } : {}),
+    durationMs: entry.duration ? elapsedMs(parseDuration(entry.duration)!) : 0,
+  };
+}
+
+/** A duration as elapsed time, counting a business day as a calendar day (for windows and blackouts). */
+const elapsedMs = (d: Duration): number => (d.kind === "elapsed" ? d.ms : d.days * 86_400_000);
