@@ -179,6 +179,9 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
         if (access && access.auth !== "public" && !actor) {
           throw new AppError("unauthenticated", "Sign in, or send an API token in the Authorization header.");
         }
+        if (access?.auth === "session" && actor?.type === "token") {
+          throw new AppError("forbidden", "This needs a signed-in person; API tokens cannot use it.");
+        }
       });
       const typed = api.withTypeProvider<ZodTypeProvider>();
       registerIdentityRoutes(typed, { secureCookies });

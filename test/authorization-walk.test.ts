@@ -27,6 +27,7 @@ type JsonSchema = {
   enum?: unknown[];
   format?: string;
   minLength?: number;
+  pattern?: string;
   minimum?: number;
   anyOf?: JsonSchema[];
   items?: JsonSchema;
@@ -37,6 +38,8 @@ interface Operation {
   path: string;
   access: RouteAccess;
   body?: JsonSchema;
+  /** Required query parameters (e.g. the two versions of a diff). */
+  query: string[];
 }
 
 /** A value that satisfies a JSON schema, so requests get past validation to the policy check. */
@@ -53,6 +56,8 @@ function sample(s: JsonSchema): unknown {
     case "string":
       if (s.format === "email") return `walk-${randomUUID().slice(0, 8)}@walk.example`;
       if (s.format === "uuid") return randomUUID();
+      if (s.pattern === "^[0-9a-fA-F]{64}$") return "0".repeat(64);
+      if (s.format === "date-time") return "2026-11-20T16:30:00Z";
       return "x".repeat(Math.max(s.minLength ?? 1, 12));
     case "integer":
     case "number":
@@ -72,6 +77,37 @@ let a: Tenant;
 let b: Tenant;
 let tokenId: string;
 let sessionId: string;
+let versionId: string;
+
+/** The default protocol as a draft in a tenant's relationship, proposed when asked. */
+async function protocolVersion(tenant: Tenant, proposed = false): Promise<{ id: string; sha: string }> {
+  const base = `/api/v1/relationships/${tenant.relationshipId}/protocol/versions`;
+  const draft = await request(t, tenant.people.providerAdmin, { method: "POST", url: base, payload: {} });
+  expect(draft.statusCode, draft.body).toBe(201);
+  const { id, documentSha256: sha } = draft.json();
+  if (proposed) {
+    const res = await request(t, tenant.people.providerAdmin, {
+      method: "POST",
+      url: `${base}/${id}/propose`,
+      payload: {},
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  return { id, sha };
+}
+
+/** Bodies that must be more than schema-shaped to succeed (a real .ics file, the signed text's hash). */
+const ICS = [
+  "BEGIN:VCALENDAR",
+  "VERSION:2.0",
+  "PRODID:-//Liaison//walk//EN",
+  "BEGIN:VEVENT",
+  "UID:walk-1",
+  "DTSTART;VALUE=DATE:20261224",
+  "SUMMARY:Christmas Eve",
+  "END:VEVENT",
+  "END:VCALENDAR",
+].join("\r\n");
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -82,7 +118,10 @@ beforeAll(async () => {
       const access = op["x-access"] as RouteAccess | undefined;
       const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)
         ?.content?.["application/json"]?.schema;
-      ops.push({ method: method.toUpperCase(), path, access: access!, body });
+      const query = ((op.parameters as Array<{ in: string; name: string; required?: boolean }>) ?? [])
+        .filter((p) => p.in === "query" && p.required)
+        .map((p) => p.name);
+      ops.push({ method: method.toUpperCase(), path, access: access!, body, query });
     }
   }
   a = await createTenant(t, "Walk A");
@@ -98,20 +137,26 @@ beforeAll(async () => {
     .from(sessions)
     .where(and(eq(sessions.userId, a.people.clientAdmin.userId)));
   sessionId = s!.id;
+  versionId = (await protocolVersion(a)).id;
 });
 afterAll(async () => t?.close());
 
 function urlFor(
   path: string,
   tenant: Tenant,
-  ids: { tokenId: string; sessionId: string; userId?: string },
+  ids: { tokenId: string; sessionId: string; userId?: string; versionId?: string; notificationId?: string },
+  query: string[] = [],
 ): string {
-  return path
+  const version = ids.versionId ?? versionId;
+  const qs = query.length ? `?${query.map((q) => `${q}=${version}`).join("&")}` : "";
+  return `${path
+    .replace("{versionId}", version)
+    .replace("{notificationId}", ids.notificationId ?? randomUUID())
     .replace("{relationshipId}", tenant.relationshipId)
     .replace("{orgId}", tenant.clientOrgId)
     .replace("{userId}", ids.userId ?? tenant.people.member.userId)
     .replace("{tokenId}", ids.tokenId)
-    .replace("{sessionId}", ids.sessionId);
+    .replace("{sessionId}", ids.sessionId)}${qs}`;
 }
 
 /** Everyone in tenant A who must be refused by a route, with the status they must get. */
@@ -147,7 +192,7 @@ describe("authorization walk over the OpenAPI document", () => {
       const before = await snapshotDatabase(t.database);
       const res = await t.app.inject({
         method: op.method as never,
-        url: urlFor(op.path, a, { tokenId, sessionId }),
+        url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
         ...(op.body ? { payload: sample(op.body) as object } : {}),
       });
       expect(res.statusCode, `${op.method} ${op.path} anonymous`).toBe(401);
@@ -166,7 +211,7 @@ describe("authorization walk over the OpenAPI document", () => {
         const before = await snapshotDatabase(t.database);
         const res = await request(t, outsider, {
           method: op.method as never,
-          url: urlFor(op.path, a, { tokenId, sessionId }),
+          url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
           ...(op.body ? { payload: sample(op.body) as object } : {}),
         });
         expect(res.statusCode, `${op.method} ${op.path} as ${outsider.email}: ${res.body}`).toBe(404);
@@ -185,7 +230,7 @@ describe("authorization walk over the OpenAPI document", () => {
         const before = await snapshotDatabase(t.database);
         const res = await request(t, person, {
           method: op.method as never,
-          url: urlFor(op.path, a, { tokenId, sessionId }),
+          url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
           ...(op.body ? { payload: sample(op.body) as object } : {}),
         });
         expect(res.statusCode, `${op.method} ${op.path} as ${who}: ${res.body}`).toBe(status);
@@ -214,7 +259,7 @@ describe("authorization walk over the OpenAPI document", () => {
       const before = await snapshotDatabase(t.database);
       const res = await t.app.inject({
         method: op.method as never,
-        url: urlFor(op.path, a, { tokenId, sessionId }),
+        url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
         headers: { authorization: `Bearer ${secret}` },
         ...(op.body ? { payload: sample(op.body) as object } : {}),
       });
@@ -255,14 +300,36 @@ describe("authorization walk over the OpenAPI document", () => {
           role: "member",
         },
       });
+      // Protocol routes act on a version: a draft, or a proposal for signing; what-if questions need one.
+      const needsVersion = /\{versionId\}|\/protocol\/(diff|preview)/.test(op.path);
+      const version = needsVersion ? await protocolVersion(fresh, op.path.endsWith("/sign")) : null;
+      // A notification of the actor's own: a proposal by the other side notifies them.
+      let notificationId: string | undefined;
+      if (op.path.includes("{notificationId}")) {
+        await protocolVersion(fresh, true);
+        const list = await request(t, actor, { method: "GET", url: "/api/v1/notifications" });
+        notificationId = list.json().items[0].id;
+      }
+      const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
+      if (payload && "documentSha256" in payload) payload.documentSha256 = version!.sha;
+      if (payload && "versionId" in payload) payload.versionId = version!.id;
+      if (payload && "ics" in payload)
+        Object.assign(payload, { ics: ICS, document: "calendar:\n  holidays: []\n" });
       const res = await request(t, actor, {
         method: op.method as never,
-        url: urlFor(op.path, fresh, {
-          tokenId: created.json().token.id,
-          sessionId: s!.id,
-          userId: invited.json().member.userId,
-        }),
-        ...(op.body ? { payload: sample(op.body) as object } : {}),
+        url: urlFor(
+          op.path,
+          fresh,
+          {
+            tokenId: created.json().token.id,
+            sessionId: s!.id,
+            userId: invited.json().member.userId,
+            ...(version ? { versionId: version.id } : {}),
+            ...(notificationId ? { notificationId } : {}),
+          },
+          op.query,
+        ),
+        ...(payload ? { payload } : {}),
       });
       expect(res.statusCode, `${op.method} ${op.path}: ${res.body}`).toBeLessThan(300);
     }

@@ -222,8 +222,8 @@ export async function loadDemo(
 /** Who writes and signs each demo relationship's protocol: the provider's account manager and the client's executive. */
 const protocolSigners: Record<string, [provider: string, client: string]> = {
   "harbor/northwind": ["priya@northwind-it.example", "grace@harborfoodbank.example"],
-  "cascade/northwind": ["priya@northwind-it.example", "victor@cascade-precision.example"],
-  "cascade/bluefin": ["elena@bluefin.example", "victor@cascade-precision.example"],
+  "cascade/northwind": ["priya@northwind-it.example", "helen@cascade-precision.example"],
+  "cascade/bluefin": ["elena@bluefin.example", "karen@cascade-precision.example"],
   "lumen/bluefin": ["elena@bluefin.example", "maya@lumen-analytics.example"],
 };
 

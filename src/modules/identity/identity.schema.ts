@@ -4,7 +4,9 @@ import { allRoles } from "../../core/http/actor.ts";
 /** Request and response contracts of the identity module; the OpenAPI document is generated from these. */
 
 export const uuidParam = (name: string) => z.uuid({ error: `${name} must be a UUID` });
-export const isoTime = z.iso.datetime({ offset: true }).describe("RFC 3339 timestamp");
+export const isoTime = z.iso
+  .datetime({ offset: true, error: "must be an RFC 3339 time such as 2026-11-20T16:30:00Z" })
+  .describe("RFC 3339 timestamp");
 export const iso = (d: Date) => d.toISOString();
 export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 

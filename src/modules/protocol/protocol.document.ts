@@ -202,12 +202,9 @@ const EscalationLevel = z.strictObject({
   roles: z.array(AnyRole).default([]),
   people: z.array(Email).default([]),
   trigger: Trigger,
-  requested_by: z
-    .array(AnyRole)
-    .default([])
-    .meta({
-      description: "Roles (either side) that may escalate to this level by hand, with a justification",
-    }),
+  requested_by: z.array(AnyRole).default([]).meta({
+    description: "Roles (either side) that may escalate to this level by hand, with a justification",
+  }),
   authority: z.strictObject({ summary: LongText, decisions: z.array(Text).default([]) }),
 });
 
