@@ -8,6 +8,7 @@ import {
   type Interval,
   nextBusinessDayEnd,
   nextBusinessDayStart,
+  nextOpening,
   type TimeSegment,
   type Weekday,
 } from "../../core/time/calendar.ts";
@@ -147,7 +148,13 @@ export function computeDeadline(
   const spec = which === "updates" ? { target: s.updates.every as Target, clock: s.updates.clock } : s[which];
   const budget = targetBudget(p, spec.target, spec.clock, which, start);
   if (budget === null) return null;
-  return addBusinessTime(calendarFor(p, spec.clock), start, budget, pauses);
+  const cal = calendarFor(p, spec.clock);
+  const due = addBusinessTime(cal, start, budget, pauses);
+  // "By the start of the next business day": the budget runs out at a closing, and the deadline
+  // is the next opening after it, not the evening before.
+  return spec.target.kind === "next_business_day" && which === "response"
+    ? nextOpening(cal, due, pauses)
+    : due;
 }
 
 /** The impact answers asked at intake. */

@@ -151,6 +151,15 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 export function diffProtocols(before: ProtocolDoc, after: ProtocolDoc): ProtocolChange[] {
   const out: ProtocolChange[] = [];
+  /** Inside a keyed list item, labels read "escalation level client_executive authority decisions". */
+  let prefix: { base: string; depth: number } | null = null;
+  const labelOf = (path: Path) =>
+    prefix
+      ? `${prefix.base} ${path
+          .slice(prefix.depth)
+          .map((k) => k.replace(/_/g, " "))
+          .join(" ")}`
+      : label(path);
   const push = (
     path: Path,
     kind: ProtocolChange["kind"],
@@ -158,8 +167,8 @@ export function diffProtocols(before: ProtocolDoc, after: ProtocolDoc): Protocol
     a: string | null,
     text?: string,
   ) => {
-    const l = label(path);
-    const long = (b?.length ?? 0) > 80 || (a?.length ?? 0) > 80;
+    const l = labelOf(path);
+    const long = (b?.length ?? 0) > 120 || (a?.length ?? 0) > 120;
     out.push({
       section: SECTIONS[path[0]!] ?? path[0]!,
       kind,
@@ -192,9 +201,13 @@ export function diffProtocols(before: ProtocolDoc, after: ProtocolDoc): Protocol
               keyed.describe(x),
               `${keyed.noun} ${keyed.describe(old)} → ${keyed.describe(x)}`,
             );
-          else
+          else {
+            const outer = prefix;
+            prefix = { base: `${keyed.noun} ${keyed.key(x)}`, depth: path.length + 1 };
             for (const field of new Set([...Object.keys(old), ...Object.keys(x)]))
               walk(old[field], x[field], [...path, k, field]);
+            prefix = outer;
+          }
         }
       }
       return;

@@ -145,7 +145,12 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: Path, add: Add): void {
     }
     case "unrecognized_keys":
       for (const key of issue.keys) {
-        const suggestion = closest(key, knownKeys(path));
+        const input = (issue as { input?: unknown }).input;
+        const present = input && typeof input === "object" ? Object.keys(input) : [];
+        const suggestion = closest(
+          key,
+          knownKeys(path).filter((k) => !present.includes(k)),
+        );
         add(
           path,
           `${formatPath([...path, key])}: ${quote(key)} is not a setting here${suggestion ? `; did you mean ${quote(suggestion)}?` : "; remove it."}`,
@@ -254,6 +259,12 @@ const sideRoles: Record<"client" | "provider", readonly Role[]> = {
 
 /** Cross-field checks on a document whose shape is valid. */
 function checkContradictions(doc: ProtocolDoc, add: Add): void {
+  let calendarCount = 0;
+  const calendarProblemCount = () => calendarCount;
+  const addCalendar: Add = (...args) => {
+    calendarCount++;
+    add(...args);
+  };
   // The calendar: holiday and exception forms.
   doc.calendar.holidays.forEach((h, i) => {
     const p = ["calendar", "holidays", i];
@@ -264,7 +275,7 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
       h.easter !== undefined,
     ].filter(Boolean).length;
     if (forms !== 1 || (h.day !== undefined && h.weekday !== undefined))
-      add(
+      addCalendar(
         p,
         `${formatPath(p)}: ${quote(h.name)} needs exactly one of: date; month and day; month, weekday and nth; easter.`,
       );
@@ -273,9 +284,9 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
       h.day !== undefined &&
       h.day > [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][h.month - 1]!
     )
-      add([...p, "day"], `${formatPath([...p, "day"])}: month ${h.month} has no day ${h.day}.`);
+      addCalendar([...p, "day"], `${formatPath([...p, "day"])}: month ${h.month} has no day ${h.day}.`);
     if (h.observed && h.observed !== "none" && h.date === undefined && h.day === undefined)
-      add(
+      addCalendar(
         [...p, "observed"],
         `${formatPath([...p, "observed"])}: an observed rule only applies to holidays on a fixed date.`,
       );
@@ -283,20 +294,23 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
   doc.calendar.exceptions.forEach((e, i) => {
     const p = ["calendar", "exceptions", i];
     if (Boolean(e.closed) === Boolean(e.hours))
-      add(
+      addCalendar(
         p,
         `${formatPath(p)}: say either closed: true or the hours for ${e.date}, not ${e.closed ? "both" : "neither"}.`,
       );
   });
 
   let compiled: CompiledProtocol | null = null;
+  const calendarProblems = calendarProblemCount;
   const usesBusiness = severities.some((s) =>
     (["response", "resolution", "updates"] as const).some((c) => doc.severities[s][c].clock === "business"),
   );
-  try {
-    compiled = compileProtocol(doc);
-  } catch (e) {
-    add(["calendar", "hours"], `calendar.hours: ${(e as Error).message}`, usesBusiness ? "error" : "warning");
+  if (calendarProblems() === 0) {
+    try {
+      compiled = compileProtocol(doc);
+    } catch (e) {
+      add(["calendar"], `calendar: ${(e as Error).message}`, usesBusiness ? "error" : "warning");
+    }
   }
 
   // Severities: clocks, order of targets, update interval.
