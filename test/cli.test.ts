@@ -319,3 +319,61 @@ describe("data folder lock", () => {
     expect(verify.code, verify.stderr).toBe(0);
   });
 });
+
+describe("protocol and calendar commands", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-protocol-"));
+  const file = path.join(dir, "protocol.yaml");
+
+  it("prints the template, validates it, and exits 1 with located messages for a broken one", () => {
+    const template = liaison(["protocol", "template"]);
+    expect(template.code).toBe(0);
+    expect(template.stdout).toContain("critical:");
+    fs.writeFileSync(file, template.stdout);
+    const ok = liaison(["protocol", "validate", file]);
+    expect(ok).toMatchObject({ code: 0, stdout: `${file}: valid.\n` });
+
+    const broken = path.join(dir, "broken.yaml");
+    const text = template.stdout
+      .replace("response: { within: 15m", "response: { within: 15 minuts")
+      .replace('wed: ["08:00-12:00"', 'wed: ["08:00-12:60"');
+    fs.writeFileSync(broken, text);
+    const bad = liaison(["protocol", "validate", broken]);
+    expect(bad.code).toBe(1);
+    const lines = bad.stderr.trim().split("\n");
+    const line = (needle: string) => text.slice(0, text.indexOf(needle)).split("\n").length;
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^${broken}:${line("15 minuts")}:\\d+: error: severities\\.critical\\.response\\.within: '15 minuts' is not a duration`,
+      ),
+    );
+    expect(lines[0]).toContain(`${broken}:${line("08:00-12:60")}:`);
+    expect(lines[0]).toContain("'08:00-12:60' is not a time range");
+    expect(lines.at(-1)).toBe(`liaison: ${broken}: 2 problems.`);
+    expect(liaison(["protocol", "validate", path.join(dir, "missing.yaml")])).toMatchObject({ code: 1 });
+  });
+
+  it("computes due times from JSON lines on the protocol's business calendar", () => {
+    fs.writeFileSync(file, liaison(["protocol", "template"]).stdout);
+    const input = [
+      { start: "2026-11-20T21:30:00Z", seconds: 3600 }, // Friday 16:30 New York + 1 business hour → Monday 08:30
+      { start: "2026-11-25T15:00:00Z", seconds: 8 * 3600 }, // Wednesday 10:00, Thanksgiving and the day after closed
+      { start: "2026-03-06T21:00:00Z", seconds: 2 * 3600 }, // Friday 16:00 EST → Monday 09:00 EDT after the DST change
+    ]
+      .map((l) => JSON.stringify(l))
+      .join("\n");
+    const r = liaison(["calendar", "due", "--protocol", file], `${input}\n`);
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).due),
+    ).toEqual(["2026-11-23T13:30:00.000Z", "2026-11-30T15:00:00.000Z", "2026-03-09T13:00:00.000Z"]);
+    const bad = liaison(
+      ["calendar", "due", "--protocol", file],
+      '{"start":"2026-11-20T21:30:00Z","seconds":60}\nnot json\n',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.trim().split("\n")[1]).toBe('{"error":"line 2: not JSON"}');
+  });
+});
