@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { protocolVersions } from "../src/modules/protocol/protocol.tables.ts";
+import { protocolSignatures, protocolVersions } from "../src/modules/protocol/protocol.tables.ts";
 import { defaultProtocolTemplate } from "../src/modules/protocol/protocol.service.ts";
 import {
   createTenant,
@@ -181,6 +181,23 @@ describe("protocol versions", () => {
       "protocol.signed",
       "protocol.activated",
     ]);
+  });
+
+  it("makes the database itself refuse to change signed text or signatures", async () => {
+    const tenant = await createTenant(t, "Proto frozen");
+    const id = await activate(tenant);
+    await expect(
+      t.database.db
+        .update(protocolVersions)
+        .set({ document: "title: rewritten\n" })
+        .where(eq(protocolVersions.id, id)),
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/its text cannot change/) } });
+    await expect(
+      t.database.db.delete(protocolSignatures).where(eq(protocolSignatures.versionId, id)),
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/cannot be changed or removed/) } });
+    const version = await call(tenant.people.member, "GET", `${base(tenant)}/versions/${id}`);
+    expect(version.body.document).toBe(defaultProtocolTemplate());
+    expect(version.body.signatures).toHaveLength(2);
   });
 
   it("notifies both parties of a proposal and of activation, not client end users", async () => {
