@@ -211,7 +211,9 @@ describe("protocol versions", () => {
       "protocol.proposed",
     ]);
     expect(exec.unread).toBe(2);
-    expect(exec.items[1].link).toContain(`/relationships/${tenant.relationshipId}/protocol`);
+    expect(exec.items[1].link).toMatch(
+      new RegExp(`^/r/${tenant.relationshipId}/protocol\\?version=[0-9a-f-]{36}$`),
+    );
     const senior = await inbox(people.senior_technician);
     expect(senior.items.map((n: { kind: string }) => n.kind)).toEqual([
       "protocol.activated",

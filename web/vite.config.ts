@@ -42,11 +42,19 @@ export default defineConfig({
             {
               name: "react",
               test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/,
-              priority: 3,
+              priority: 4,
             },
             {
               name: "mantine",
               test: /node_modules[\\/](@mantine|@floating-ui|react-number-format|react-remove-scroll|react-transition-group|clsx)/,
+              priority: 3,
+            },
+            // The YAML editor, loaded only when someone opens a protocol's text. Below react and
+            // mantine: a group also takes the modules its members import, and those two must stay
+            // in their own (eagerly loaded) chunks.
+            {
+              name: "codemirror",
+              test: /node_modules[\\/](@codemirror|@lezer|@uiw|crelt|style-mod|w3c-keyname|@marijn)[\\/]/,
               priority: 2,
             },
             { name: "vendor", test: /node_modules[\\/]/, priority: 1 },

@@ -20,18 +20,42 @@ export interface LiaisonServer {
 
 const READY_TIMEOUT_MS = 60_000;
 
-/**
- * Starts `liaison start` on a free port with a fresh data folder; the first start of a new
- * folder runs the migrations and loads the demo data. Resolves once GET /readyz answers 200.
- */
-export async function startServer(): Promise<LiaisonServer> {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-e2e-"));
+export interface StartOptions {
+  /**
+   * Runs on the fresh data folder before the server starts, e.g. `liaison` commands (runCli) that
+   * create a test's own organizations and people. The embedded database allows one process at a
+   * time, so this is the moment operator commands can run. A folder prepared this way is not
+   * empty, so the demo data is not loaded.
+   */
+  prepare?: (dataDir: string) => Promise<void>;
+}
+
+/** The environment of every child process: the test decides where data lives and which port is used. */
+function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", TZ: "UTC" };
-  // The test decides where the data lives and which port is used, whatever the shell says.
   for (const name of ["DATABASE_URL", "PORT", "HOST", "LIAISON_DATA_DIR", "LIAISON_DEMO", "PUBLIC_URL"]) {
     delete env[name];
   }
+  return env;
+}
+
+/**
+ * Starts `liaison start` on a free port with a fresh data folder; the first start of a new
+ * folder runs the migrations and loads the demo data (unless `prepare` put data there first).
+ * Resolves once GET /readyz answers 200.
+ */
+export async function startServer(options: StartOptions = {}): Promise<LiaisonServer> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "liaison-e2e-"));
+  if (options.prepare) {
+    try {
+      await options.prepare(dataDir);
+    } catch (error) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  const env = childEnv();
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, "bin", "liaison.js"), "start", "--port", String(port), "--data-dir", dataDir],
@@ -58,6 +82,35 @@ export async function startServer(): Promise<LiaisonServer> {
     throw error;
   }
   return server;
+}
+
+/**
+ * Runs one `liaison` command on a data folder (no server may hold it) and resolves with its
+ * standard output; `input` is written to its standard input (e.g. for --password-stdin).
+ */
+export function runCli(dataDir: string, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, "bin", "liaison.js"), ...args, "--data-dir", dataDir],
+      {
+        cwd: repoRoot,
+        env: childEnv(),
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`liaison ${args.join(" ")} exited ${code}:\n${err}${out}`)),
+    );
+    child.stdin.end(input ?? "");
+  });
 }
 
 async function waitForReady(url: string, child: ChildProcess, log: () => string): Promise<void> {

@@ -9,11 +9,13 @@ import { OrganizationAuditPage } from "./audit/OrganizationAuditPage.tsx";
 import { RelationshipAuditPage } from "./audit/RelationshipAuditPage.tsx";
 import { AccountPage } from "./identity/AccountPage.tsx";
 import { LoginPage } from "./identity/LoginPage.tsx";
+import { ApiPathRedirect } from "./notifications/ApiPathRedirect.tsx";
 import { PeoplePage } from "./identity/PeoplePage.tsx";
 import { RequireAuth } from "./identity/RequireAuth.tsx";
 import { SetupPage } from "./identity/SetupPage.tsx";
 import { sessionKey } from "./identity/session.ts";
 import { TokensPage } from "./identity/TokensPage.tsx";
+import { ProtocolPage } from "./protocol/ProtocolPage.tsx";
 import { OverviewPage } from "./relationships/OverviewPage.tsx";
 import { AppLayout } from "./shell/AppLayout.tsx";
 import { HomePage } from "./shell/HomePage.tsx";
@@ -49,6 +51,8 @@ export function App() {
               <Route path="r/:relationshipId" element={<OverviewPage />} />
               <Route path="r/:relationshipId/audit" element={<RelationshipAuditPage />} />
               <Route path="r/:relationshipId/tokens" element={<TokensPage />} />
+              <Route path="r/:relationshipId/protocol" element={<ProtocolPage />} />
+              <Route path="relationships/:relationshipId/*" element={<ApiPathRedirect />} />
               <Route path="r/:relationshipId/:module" element={<UpcomingModulePage />} />
               <Route path="org/:orgId/people" element={<PeoplePage />} />
               <Route path="org/:orgId/audit" element={<OrganizationAuditPage />} />

@@ -62,3 +62,18 @@ describe("holiday import from iCalendar", () => {
     }
   });
 });
+
+describe("holiday import keeps the text", () => {
+  it("inserts only the new lines, so a text diff shows just the holidays", () => {
+    const before = defaultProtocolTemplate();
+    const { document } = importHolidaysFromIcs(before, file, 2026);
+    const added = document.split("\n").filter((l) => !before.split("\n").includes(l));
+    expect(added).toEqual([
+      "    - { name: Thanksgiving Day, month: 11, weekday: thu, nth: 4 }",
+      "    - { name: Juneteenth, month: 6, day: 19 }",
+      "    - { name: Office closed, date: 2026-12-24 }",
+      "    - { name: Office closed, date: 2026-12-25 }",
+    ]);
+    expect(document.split("\n").length).toBe(before.split("\n").length + 4);
+  });
+});

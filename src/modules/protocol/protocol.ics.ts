@@ -1,5 +1,5 @@
 import ICAL from "ical.js";
-import { isMap, isSeq, parseDocument, YAMLMap } from "yaml";
+import { isMap, isSeq, type Node, parseDocument, stringify, type YAMLMap, type YAMLSeq } from "yaml";
 import { AppError } from "../../core/http/errors.ts";
 import { weekdays } from "./protocol.document.ts";
 
@@ -105,6 +105,12 @@ export function importHolidaysFromIcs(document: string, ics: string, fromYear = 
       errors: [{ path: "body.document", message: "must be a YAML mapping; start from the default template" }],
     });
   let seq = doc.getIn(["calendar", "holidays"], true);
+  // A block list with items gets the new lines inserted after its last item, leaving every other
+  // byte of the document as it was; anything else is re-serialized.
+  const block = isSeq(seq) && !seq.flow && seq.items.length > 0 ? (seq as YAMLSeq<Node>) : null;
+  const insertAt = block ? endOfLine(document, block.items.at(-1)!.range![1]) : -1;
+  const indent = block ? indentOf(document, block.items[0]!.range![0]) : "";
+  const lines: string[] = [];
   if (!isSeq(seq)) {
     doc.setIn(["calendar", "holidays"], doc.createNode([]));
     seq = doc.getIn(["calendar", "holidays"], true);
@@ -134,7 +140,8 @@ export function importHolidaysFromIcs(document: string, ics: string, fromYear = 
     existing.add(key(h as unknown as Record<string, unknown>));
     const node = doc.createNode(h) as YAMLMap;
     node.flow = true;
-    list.items.push(node);
+    if (block) lines.push(`${indent}- ${flowMap(h)}\n`);
+    else list.items.push(node);
     added.push({
       name: h.name,
       rule:
@@ -144,5 +151,27 @@ export function importHolidaysFromIcs(document: string, ics: string, fromYear = 
           : `every ${h.month}/${h.day}`),
     });
   }
-  return { document: doc.toString({ lineWidth: 0 }), added, skipped };
+  const text = block
+    ? document.slice(0, insertAt) + lines.join("") + document.slice(insertAt)
+    : doc.toString({ lineWidth: 0 });
+  return { document: text, added, skipped };
+}
+
+/** `{ name: Juneteenth, month: 6, day: 19 }`, each value quoted only when YAML needs it. */
+function flowMap(h: ImportedHoliday): string {
+  const parts = Object.entries(h).map(([k, v]) => `${k}: ${stringify(v, { lineWidth: 0 }).trim()}`);
+  return `{ ${parts.join(", ")} }`;
+}
+
+/** The offset just after the line that contains `offset` (or the end of the text). */
+function endOfLine(text: string, offset: number): number {
+  const probe = offset > 0 && text[offset - 1] === "\n" ? offset - 1 : offset;
+  const nl = text.indexOf("\n", probe);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+/** The indentation of the "- " that starts the list item at `offset`. */
+function indentOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^\s*/.exec(text.slice(lineStart, offset).replace(/-\s*$/, ""))![0];
 }

@@ -16,6 +16,7 @@ import {
   type ProtocolVersionSummary,
   signProtocolVersion,
   updateProtocolDraft,
+  validateForRelationship,
 } from "./protocol.service.ts";
 import { validateProtocolText } from "./protocol.validate.ts";
 
@@ -368,6 +369,22 @@ export function registerProtocolRoutes(app: RouteApp): void {
       },
     },
     async (req) => diffProtocolVersions(req.ctx, req.params.relationshipId, req.query.from, req.query.to),
+  );
+  app.post(
+    "/relationships/:relationshipId/protocol/validate",
+    {
+      schema: {
+        tags,
+        summary:
+          "Check a document as proposing would: also that this relationship's people can hold each level",
+        security,
+        params: RelationshipParams,
+        body: z.strictObject({ document: DocumentText }),
+        response: { 200: z.object({ valid: z.boolean(), problems: z.array(ProblemItem) }) },
+        "x-access": { auth: "any", scope: "relationship" },
+      },
+    },
+    async (req) => validateForRelationship(req.ctx, req.params.relationshipId, req.body.document),
   );
   app.post(
     "/relationships/:relationshipId/protocol/preview-due",

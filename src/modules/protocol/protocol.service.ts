@@ -161,18 +161,20 @@ export async function getProtocolVersion(ctx: ServiceContext, relationshipId: st
   const result = validateProtocolText(row.document, { members });
   const now = ctx.clock.now();
   let upcomingHolidays: Array<{ date: string; name: string; observedFrom?: string }> = [];
-  if (result.ok) {
+  const compiled = result.compiled;
+  if (compiled) {
     const from = new Date(now).toISOString().slice(0, 10);
     const to = new Date(now + 366 * 86_400_000).toISOString().slice(0, 10);
-    upcomingHolidays = holidaysBetween(result.compiled.calendar, from, to);
+    upcomingHolidays = holidaysBetween(compiled.calendar, from, to);
   }
   return {
     ...summarize(row, sigs),
     document: row.document,
     problems: result.problems,
     valid: result.ok,
-    parsed: result.ok ? result.doc : null,
-    businessDayMs: result.ok ? result.compiled.calendar.dayLength : null,
+    // Readable whenever the document is well-formed, even if (say) nobody now holds a level.
+    parsed: result.doc ?? null,
+    businessDayMs: compiled ? compiled.calendar.dayLength : null,
     upcomingHolidays,
     abilities: protocolAbilities(viewer),
     viewerSide: viewer.side,
@@ -392,7 +394,7 @@ export async function proposeProtocolVersion(
         kind: "protocol.proposed",
         subject: `${rel.name}: protocol version ${row.number} proposed for signature`,
         body: `${eventActor(tx.actor).name} proposed version ${row.number} of the protocol${summary ? `: ${summary}` : ""}. It takes effect when the client (an executive or approver) and the provider (the account manager) have both signed it.`,
-        link: `/relationships/${relationshipId}/protocol?version=${row.id}`,
+        link: `/r/${relationshipId}/protocol?version=${row.id}`,
         data: { versionId: row.id, number: row.number },
       },
       now,
@@ -491,7 +493,7 @@ export async function signProtocolVersion(
         kind: "protocol.activated",
         subject: `${rel.name}: protocol version ${row.number} is now in effect`,
         body: `Both sides have signed version ${row.number} of the protocol${previous ? `; it replaces version ${previous.number}` : ""}. Clocks, escalations and notices now follow it.`,
-        link: `/relationships/${relationshipId}/protocol?version=${row.id}`,
+        link: `/r/${relationshipId}/protocol?version=${row.id}`,
         data: { versionId: row.id, number: row.number },
       },
       now,
@@ -551,7 +553,7 @@ export async function closeProtocolVersion(
           kind: "protocol.declined",
           subject: `${rel.name}: protocol version ${row.number} was declined`,
           body: `${eventActor(tx.actor).name} declined version ${row.number}: ${input.reason}`,
-          link: `/relationships/${relationshipId}/protocol?version=${row.id}`,
+          link: `/r/${relationshipId}/protocol?version=${row.id}`,
           data: { versionId: row.id, number: row.number },
         },
         now,
@@ -644,6 +646,15 @@ async function protocolForPreview(ctx: ServiceContext, relationshipId: string, v
       `Version ${row.number} has problems to fix before it can answer what-if questions.`,
     );
   return { row, protocol: result.compiled };
+}
+
+/** Validates a document for this relationship: the shape, contradictions, and who can hold each level. */
+export async function validateForRelationship(ctx: ServiceContext, relationshipId: string, document: string) {
+  await getRelationshipForViewer(ctx, relationshipId);
+  const result = validateProtocolText(document, {
+    members: await relationshipMembers(ctx.db, relationshipId),
+  });
+  return { valid: result.ok, problems: result.problems };
 }
 
 /** When `seconds` of clock time from `start` run out, on the business or 24x7 calendar. */

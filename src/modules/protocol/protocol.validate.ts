@@ -36,7 +36,8 @@ export interface Problem {
 
 export type ValidationResult =
   | { ok: true; doc: ProtocolDoc; compiled: CompiledProtocol; problems: Problem[] }
-  | { ok: false; problems: Problem[] };
+  /** `doc` and `compiled` are there when only contradictions or relationship checks failed. */
+  | { ok: false; problems: Problem[]; doc?: ProtocolDoc; compiled?: CompiledProtocol };
 
 type Path = ReadonlyArray<string | number>;
 
@@ -79,7 +80,15 @@ export function validateProtocolText(text: string, context: { members?: Members 
   checkContradictions(doc, add);
   if (context.members) checkAgainstMembers(doc, context.members, add);
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (problems.some((p) => p.level === "error")) return { ok: false, problems: dedupe(problems) };
+  if (problems.some((p) => p.level === "error")) {
+    let compiled: CompiledProtocol | undefined;
+    try {
+      compiled = compileProtocol(doc);
+    } catch {
+      compiled = undefined;
+    }
+    return { ok: false, problems: dedupe(problems), doc, ...(compiled ? { compiled } : {}) };
+  }
   return { ok: true, doc, compiled: compileProtocol(doc), problems };
 }
 

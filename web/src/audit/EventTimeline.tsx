@@ -1,6 +1,7 @@
 import { Badge, Button, Collapse, Group, Stack, Text, ThemeIcon, Timeline } from "@mantine/core";
 import {
   IconBuilding,
+  IconFileCertificate,
   IconHistory,
   IconKey,
   IconLink,
@@ -111,6 +112,8 @@ function EventIcon({ event, size }: { event: AuditEvent; size: number }) {
       <IconBuilding size={iconSize} />
     ) : kind === "relationship" ? (
       <IconLink size={iconSize} />
+    ) : kind === "protocol" ? (
+      <IconFileCertificate size={iconSize} />
     ) : kind === "user" ? (
       <IconUser size={iconSize} />
     ) : (

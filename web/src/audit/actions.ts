@@ -41,6 +41,13 @@ const PHRASES: Record<string, string> = {
   "api_token.created": "created an API token",
   "api_token.revoked": "revoked an API token",
   "demo.loaded": "loaded the demo data",
+  "protocol.draft_created": "started a protocol draft",
+  "protocol.draft_updated": "edited a protocol draft",
+  "protocol.proposed": "proposed a protocol version for signature",
+  "protocol.signed": "signed a protocol version",
+  "protocol.activated": "put a protocol version into effect",
+  "protocol.declined": "declined a protocol version",
+  "protocol.discarded": "discarded a protocol draft",
 };
 
 const VERBS: Record<string, string> = {

@@ -3,6 +3,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { useState } from "react";
 import { Link, Outlet, useLocation } from "react-router";
 import { useMe } from "../identity/queries.ts";
+import { NotificationBell } from "../notifications/NotificationBell.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { Brand } from "./Brand.tsx";
@@ -68,7 +69,12 @@ export function AppLayout() {
               </Group>
             ) : null}
           </Group>
-          {me.data ? <UserMenu user={me.data.user} /> : null}
+          {me.data ? (
+            <Group gap={4} wrap="nowrap">
+              <NotificationBell />
+              <UserMenu user={me.data.user} />
+            </Group>
+          ) : null}
         </Group>
       </AppShell.Header>
 

@@ -27,7 +27,6 @@ export const MODULE_ICONS: Record<UpcomingModuleKey, Icon> = {
   touchpoints: IconUsersGroup,
   reports: IconPresentationAnalytics,
   scope: IconClipboardList,
-  protocol: IconFileCertificate,
   selection: IconScale,
 };
 
@@ -43,7 +42,10 @@ interface NavItem {
 /** The sections of one relationship, in the order of the work: today's modules, then the trail. */
 export function relationshipNavItems(relationship: Relationship): NavItem[] {
   const base = `/r/${relationship.id}`;
-  const items: NavItem[] = [{ label: "Overview", to: base, icon: IconLayoutDashboard, exact: true }];
+  const items: NavItem[] = [
+    { label: "Overview", to: base, icon: IconLayoutDashboard, exact: true },
+    { label: "Protocol", to: `${base}/protocol`, icon: IconFileCertificate },
+  ];
   for (const module of UPCOMING_MODULES) {
     items.push({
       label: module.label,

@@ -12,7 +12,7 @@ export interface UpcomingModule {
 }
 
 export type UpcomingModuleKey =
-  "tickets" | "changes" | "oncall" | "touchpoints" | "reports" | "scope" | "protocol" | "selection";
+  "tickets" | "changes" | "oncall" | "touchpoints" | "reports" | "scope" | "selection";
 
 export const UPCOMING_MODULES: readonly UpcomingModule[] = [
   {
@@ -50,12 +50,6 @@ export const UPCOMING_MODULES: readonly UpcomingModule[] = [
     label: "Scope",
     describe: ({ client, provider }) =>
       `What ${provider}'s managed services for ${client} include, what is billable extra work and what is out of scope, so every request is classified when it is made. Scope changes will be agreed and confirmed in writing by both sides.`,
-  },
-  {
-    key: "protocol",
-    label: "Protocol",
-    describe: ({ client, provider }) =>
-      `The communication protocol between ${client} and ${provider} as a versioned document both sides sign: business hours, severities and targets, escalation path, change notice, emergencies, touchpoints, reports and scope. Every other module will read the active version, and each new version is itself a signed, recorded event.`,
   },
   {
     key: "selection",
