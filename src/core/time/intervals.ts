@@ -112,6 +112,21 @@ export class ZoneTable {
     }
   }
 
+  /** The local wall time of an instant, as "wall ms" (the epoch ms that wall time would have in UTC). */
+  instantToWall(t: number): number {
+    this.cover(t - DAY_MS, t + DAY_MS);
+    const trans = this.trans;
+    // Transitions at or before t: the last one sets the offset in force.
+    let lo = 0;
+    let hi = trans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (trans[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return t + (lo > 0 ? this.after[lo - 1]! : this.base);
+  }
+
   /**
    * The instant of a local wall time, given as "wall ms" (the epoch ms the same wall time would
    * have in UTC): the first instant whose wall time is at or after it. A wall time skipped by a

@@ -1,5 +1,5 @@
-import { DateTime } from "luxon";
 import * as rruleModule from "rrule";
+import { zoneTable } from "./intervals.ts";
 
 // rrule ships CommonJS to Node (named exports under `default`) and ESM to bundlers; accept both.
 const { RRule } = (rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule;
@@ -22,10 +22,24 @@ export interface Recurrence {
 
 export const DEFAULT_RECURRENCE_ANCHOR = "2026-01-01";
 
-/** Checks a rule parses; returns the parser's message when it does not. */
+/** Checks a rule; returns what is wrong with it, or null. The parser alone lets bad BYDAY values through. */
 export function ruleProblem(rule: string): string | null {
+  const text = rule.replace(/^RRULE:/i, "");
+  for (const part of text.split(";")) {
+    const [key, value = ""] = part.split("=");
+    const values = value.split(",");
+    if (key === "BYDAY" && !values.every((v) => /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/.test(v)))
+      return `BYDAY=${value}: use day codes MO, TU, WE, TH, FR, SA, SU, optionally with a position such as 1SA or -1FR`;
+    if (
+      /^BY(MONTH|MONTHDAY|YEARDAY|WEEKNO|HOUR|MINUTE|SECOND|SETPOS)$/.test(key!) &&
+      !values.every((v) => /^[+-]?\d+$/.test(v))
+    )
+      return `${key}=${value}: use whole numbers`;
+    if ((key === "INTERVAL" || key === "COUNT") && !/^[1-9]\d*$/.test(value))
+      return `${key}=${value}: use a whole number of 1 or more`;
+  }
   try {
-    RRule.parseString(rule.replace(/^RRULE:/i, ""));
+    RRule.parseString(text);
     return null;
   } catch (e) {
     return (e as Error).message;
@@ -51,31 +65,18 @@ export function expandRecurrence(
   const options = RRule.parseString(rec.rule.replace(/^RRULE:/i, ""));
   const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(y, mo - 1, d, h, m)) });
   // Floating bounds: widen by a day plus the occurrence length on each side, then clip exactly.
+  const zone = zoneTable(timezone);
   const pad = 36 * 3_600_000 + rec.durationMs;
-  const floatingFrom = new Date(toFloating(fromMs, timezone) - pad);
-  const floatingTo = new Date(toFloating(toMs, timezone) + 36 * 3_600_000);
+  const floatingFrom = new Date(zone.instantToWall(fromMs) - pad);
+  const floatingTo = new Date(zone.instantToWall(toMs) + 36 * 3_600_000);
   const out: Array<[number, number]> = [];
   rule.between(floatingFrom, floatingTo, true, (date) => {
-    const start = DateTime.fromObject(
-      {
-        year: date.getUTCFullYear(),
-        month: date.getUTCMonth() + 1,
-        day: date.getUTCDate(),
-        hour: date.getUTCHours(),
-        minute: date.getUTCMinutes(),
-      },
-      { zone: timezone },
-    ).toMillis();
+    // The rule yields wall times read as UTC; place each in the zone.
+    const start = zone.wallToInstant(date.getTime());
     const end = start + rec.durationMs;
     if (end > fromMs && start < toMs) out.push([start, end]);
     else if (rec.durationMs === 0 && start >= fromMs && start < toMs) out.push([start, start]);
     return out.length < limit;
   });
   return out;
-}
-
-/** The local wall time of an instant, read as if it were UTC (for rule evaluation). */
-function toFloating(ms: number, timezone: string): number {
-  const local = DateTime.fromMillis(ms, { zone: timezone });
-  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
 }

@@ -1,5 +1,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { DAY_MS } from "../../core/time/holidays.ts";
+import { zoneTable } from "../../core/time/intervals.ts";
 import { expandRecurrence, ruleProblem } from "../../core/time/recurrence.ts";
 import { clientRoles, providerRoles, type Role } from "../../core/http/actor.ts";
 import {
@@ -523,9 +525,12 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
   });
   if (!compiled || !rulesOk) return;
   const tz = doc.timezone;
-  const localMidnight = (date: string) => compiledMidnight(compiled!, date);
+  const zone = zoneTable(tz);
+  /** Local midnight at the start of a date (offset 0) or of the day after it (offset 1). */
+  const localMidnight = (date: string, offset = 0) =>
+    zone.wallToInstant(Date.parse(`${date}T00:00:00Z`) + offset * DAY_MS);
   for (const b of doc.changes.blackouts) {
-    if (b.from && b.to) blackoutIntervals.push([localMidnight(b.from), localMidnight(nextDate(b.to))]);
+    if (b.from && b.to) blackoutIntervals.push([localMidnight(b.from), localMidnight(b.to, 1)]);
     else if (b.rule && b.at && b.duration)
       blackoutIntervals.push(...expandRecurrence(recurrenceOf(b as never), tz, horizonStart, horizonEnd));
   }
@@ -589,30 +594,6 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
           `${formatPath([...p, "approver_roles"])}: say who approves ${quote(a.label)}.`,
         );
     });
-}
-
-/** Local midnight of a date in the protocol's zone, as epoch ms. */
-function compiledMidnight(p: CompiledProtocol, date: string): number {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d);
-  // The zone offset at that date, read from Intl (no luxon on this path; it runs once per blackout).
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: p.timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(guess);
-  const get = (t: string) => Number(parts.find((x) => x.type === t)!.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return guess - (asUtc - guess);
-}
-
-function nextDate(date: string): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
 }
 
 /** The people of each side of a relationship, for checks that depend on who is there. */
