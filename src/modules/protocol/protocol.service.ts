@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../core/db/index.ts";
 import { appendEvent } from "../../core/events/events.ts";
-import type { Role } from "../../core/http/actor.ts";
+import type { Actor, Role } from "../../core/http/actor.ts";
 import { eventActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { membersWithRoles, notifyUsers } from "../../core/notify/notify.ts";
@@ -255,18 +255,65 @@ async function insertDraft(
       updatedAt: new Date(now),
     })
     .returning();
+  await recordStep(
+    tx,
+    row!,
+    "protocol.draft_created",
+    { after: { number: row!.number, sha256: row!.documentSha256, summary: row!.summary } },
+    now,
+  );
+  return row!;
+}
+
+/** Appends a protocol step to the relationship's audit trail, in the caller's transaction. */
+async function recordStep(
+  tx: ServiceContext,
+  row: Pick<VersionRow, "id" | "number" | "relationshipId">,
+  action: string,
+  change: { before?: Record<string, unknown> | null; after?: Record<string, unknown> | null },
+  at: number,
+  actor: Actor | null = tx.actor,
+): Promise<void> {
   await appendEvent(tx.db, {
     scope: "relationship",
-    chain: relationshipId,
-    relationshipId,
-    actor: eventActor(tx.actor),
-    action: "protocol.draft_created",
-    subject: { type: "protocol_version", id: row!.id, label: versionLabel(row!) },
-    after: { number: row!.number, sha256: row!.documentSha256, summary: row!.summary },
+    chain: row.relationshipId,
+    relationshipId: row.relationshipId,
+    actor: eventActor(actor),
+    action,
+    subject: { type: "protocol_version", id: row.id, label: versionLabel(row) },
+    ...change,
     requestId: tx.requestId,
-    occurredAt: now,
+    occurredAt: at,
   });
-  return row!;
+}
+
+/**
+ * Notifies both parties (their protocol audience) of a step on a version, in the caller's
+ * transaction; the person who took the step is left out when `exceptActor` is set.
+ */
+async function tellParties(
+  tx: ServiceContext,
+  rel: { clientOrgId: string; providerOrgId: string },
+  row: Pick<VersionRow, "id" | "number" | "relationshipId">,
+  kind: string,
+  message: { subject: string; body: string },
+  at: number,
+  options: { exceptActor?: boolean } = {},
+): Promise<void> {
+  const recipients = await membersWithRoles(tx.db, [rel.clientOrgId, rel.providerOrgId], protocolAudience);
+  const actor = userId(tx);
+  await notifyUsers(
+    tx.db,
+    options.exceptActor ? recipients.filter((id) => id !== actor) : recipients,
+    {
+      relationshipId: row.relationshipId,
+      kind,
+      ...message,
+      link: `/r/${row.relationshipId}/protocol?version=${row.id}`,
+      data: { versionId: row.id, number: row.number },
+    },
+    at,
+  );
 }
 
 /** The document's title line, for lists; the text is validated separately. */
@@ -310,18 +357,16 @@ export async function updateProtocolDraft(
       .where(eq(protocolVersions.id, row.id))
       .returning();
     if (row.documentSha256 !== updated!.documentSha256 || row.summary !== updated!.summary)
-      await appendEvent(tx.db, {
-        scope: "relationship",
-        chain: relationshipId,
-        relationshipId,
-        actor: eventActor(tx.actor),
-        action: "protocol.draft_updated",
-        subject: { type: "protocol_version", id: row.id, label: versionLabel(row) },
-        before: { sha256: row.documentSha256, summary: row.summary },
-        after: { sha256: updated!.documentSha256, summary: updated!.summary },
-        requestId: tx.requestId,
-        occurredAt: now,
-      });
+      await recordStep(
+        tx,
+        row,
+        "protocol.draft_updated",
+        {
+          before: { sha256: row.documentSha256, summary: row.summary },
+          after: { sha256: updated!.documentSha256, summary: updated!.summary },
+        },
+        now,
+      );
     return updated!;
   });
 }
@@ -374,30 +419,24 @@ export async function proposeProtocolVersion(
       })
       .where(eq(protocolVersions.id, row.id))
       .returning();
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      actor: eventActor(tx.actor),
-      action: "protocol.proposed",
-      subject: { type: "protocol_version", id: row.id, label: versionLabel(row) },
-      after: { number: row.number, sha256: row.documentSha256, summary },
-      requestId: tx.requestId,
-      occurredAt: now,
-    });
-    const recipients = await membersWithRoles(tx.db, [rel.clientOrgId, rel.providerOrgId], protocolAudience);
-    await notifyUsers(
-      tx.db,
-      recipients.filter((id) => id !== userId(tx)),
+    await recordStep(
+      tx,
+      row,
+      "protocol.proposed",
+      { after: { number: row.number, sha256: row.documentSha256, summary } },
+      now,
+    );
+    await tellParties(
+      tx,
+      rel,
+      row,
+      "protocol.proposed",
       {
-        relationshipId,
-        kind: "protocol.proposed",
         subject: `${rel.name}: protocol version ${row.number} proposed for signature`,
         body: `${eventActor(tx.actor).name} proposed version ${row.number} of the protocol${summary ? `: ${summary}` : ""}. It takes effect when the client (an executive or approver) and the provider (the account manager) have both signed it.`,
-        link: `/r/${relationshipId}/protocol?version=${row.id}`,
-        data: { versionId: row.id, number: row.number },
       },
       now,
+      { exceptActor: true },
     );
     return updated!;
   });
@@ -450,17 +489,14 @@ export async function signProtocolVersion(
       documentSha256: row.documentSha256,
       signedAt: new Date(now),
     });
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      actor: eventActor(actor),
-      action: "protocol.signed",
-      subject: { type: "protocol_version", id: row.id, label: versionLabel(row) },
-      after: { side: viewer.side, role: viewer.role, sha256: row.documentSha256 },
-      requestId: tx.requestId,
-      occurredAt: now,
-    });
+    await recordStep(
+      tx,
+      row,
+      "protocol.signed",
+      { after: { side: viewer.side, role: viewer.role, sha256: row.documentSha256 } },
+      now,
+      actor,
+    );
     if (existing.length === 0) return { activated: false };
     // Both sides have signed: activate, superseding the previous active version at this instant.
     const [previous] = await tx.db
@@ -472,29 +508,25 @@ export async function signProtocolVersion(
       .update(protocolVersions)
       .set({ state: "active", activatedAt: new Date(now), updatedAt: new Date(now) })
       .where(eq(protocolVersions.id, row.id));
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      actor: eventActor(actor),
-      action: "protocol.activated",
-      subject: { type: "protocol_version", id: row.id, label: versionLabel(row) },
-      before: previous ? { activeVersion: previous.number } : null,
-      after: { activeVersion: row.number, sha256: row.documentSha256 },
-      requestId: tx.requestId,
-      occurredAt: now,
-    });
-    const recipients = await membersWithRoles(tx.db, [rel.clientOrgId, rel.providerOrgId], protocolAudience);
-    await notifyUsers(
-      tx.db,
-      recipients,
+    await recordStep(
+      tx,
+      row,
+      "protocol.activated",
       {
-        relationshipId,
-        kind: "protocol.activated",
+        before: previous ? { activeVersion: previous.number } : null,
+        after: { activeVersion: row.number, sha256: row.documentSha256 },
+      },
+      now,
+      actor,
+    );
+    await tellParties(
+      tx,
+      rel,
+      row,
+      "protocol.activated",
+      {
         subject: `${rel.name}: protocol version ${row.number} is now in effect`,
         body: `Both sides have signed version ${row.number} of the protocol${previous ? `; it replaces version ${previous.number}` : ""}. Clocks, escalations and notices now follow it.`,
-        link: `/r/${relationshipId}/protocol?version=${row.id}`,
-        data: { versionId: row.id, number: row.number },
       },
       now,
     );
@@ -527,38 +559,26 @@ export async function closeProtocolVersion(
       .set({ state, closedById: userId(tx), closedReason: input.reason, updatedAt: new Date(now) })
       .where(eq(protocolVersions.id, row.id))
       .returning();
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      actor: eventActor(tx.actor),
-      action: `protocol.${state}`,
-      subject: { type: "protocol_version", id: row.id, label: versionLabel(row) },
-      before: { state: row.state },
-      after: { state, reason: input.reason },
-      requestId: tx.requestId,
-      occurredAt: now,
-    });
-    if (state === "declined") {
-      const recipients = await membersWithRoles(
-        tx.db,
-        [rel.clientOrgId, rel.providerOrgId],
-        protocolAudience,
-      );
-      await notifyUsers(
-        tx.db,
-        recipients.filter((id) => id !== userId(tx)),
+    await recordStep(
+      tx,
+      row,
+      `protocol.${state}`,
+      { before: { state: row.state }, after: { state, reason: input.reason } },
+      now,
+    );
+    if (state === "declined")
+      await tellParties(
+        tx,
+        rel,
+        row,
+        "protocol.declined",
         {
-          relationshipId,
-          kind: "protocol.declined",
           subject: `${rel.name}: protocol version ${row.number} was declined`,
           body: `${eventActor(tx.actor).name} declined version ${row.number}: ${input.reason}`,
-          link: `/r/${relationshipId}/protocol?version=${row.id}`,
-          data: { versionId: row.id, number: row.number },
         },
         now,
+        { exceptActor: true },
       );
-    }
     return updated!;
   });
 }
