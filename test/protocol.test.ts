@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { protocolSignatures, protocolVersions } from "../src/modules/protocol/protocol.tables.ts";
-import { defaultProtocolTemplate } from "../src/modules/protocol/protocol.service.ts";
+import { defaultProtocolTemplate, loadActiveProtocol } from "../src/modules/protocol/protocol.service.ts";
 import {
   createTenant,
   createTestApp,
@@ -161,6 +161,10 @@ describe("protocol versions", () => {
         and(eq(protocolVersions.relationshipId, tenant.relationshipId), eq(protocolVersions.state, "active")),
       );
     expect(active).toHaveLength(1);
+    // What later modules run on: the active version, compiled.
+    const loaded = await loadActiveProtocol(t.database.db, tenant.relationshipId);
+    expect(loaded).toMatchObject({ versionId: v2, number: 2 });
+    expect(loaded!.protocol.doc.severities.critical.response.within).toBe("10m");
 
     // Every step is in the relationship's audit trail, in order.
     const events = await call(

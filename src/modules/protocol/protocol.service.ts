@@ -604,35 +604,22 @@ export async function diffProtocolVersions(
   };
 }
 
-const compiledCache = new Map<string, CompiledProtocol>();
-
 /**
- * The active protocol of a relationship, compiled (cached by version id and text hash), or null
- * when none is active yet. Later modules read every figure through this.
+ * The active protocol of a relationship, compiled, or null when none is active yet. Later
+ * modules read every figure through this; validation results are cached by text, so it is cheap.
  */
 export async function loadActiveProtocol(
   db: Db,
   relationshipId: string,
 ): Promise<{ versionId: string; number: number; protocol: CompiledProtocol } | null> {
   const [row] = await db
-    .select()
+    .select({ id: protocolVersions.id, number: protocolVersions.number, document: protocolVersions.document })
     .from(protocolVersions)
     .where(and(eq(protocolVersions.relationshipId, relationshipId), eq(protocolVersions.state, "active")));
   if (!row) return null;
-  return { versionId: row.id, number: row.number, protocol: compileStored(row) };
-}
-
-function compileStored(row: VersionRow): CompiledProtocol {
-  const key = `${row.id}:${row.documentSha256}`;
-  let compiled = compiledCache.get(key);
-  if (!compiled) {
-    const result = validateProtocolText(row.document);
-    if (!result.ok) throw new AppError("conflict", `Protocol version ${row.number} no longer validates.`);
-    compiled = result.compiled;
-    if (compiledCache.size > 200) compiledCache.delete(compiledCache.keys().next().value!);
-    compiledCache.set(key, compiled);
-  }
-  return compiled;
+  const result = validateProtocolText(row.document);
+  if (!result.compiled) throw new AppError("conflict", `Protocol version ${row.number} no longer validates.`);
+  return { versionId: row.id, number: row.number, protocol: result.compiled };
 }
 
 /** The version a what-if question is asked of: the one named, else the active one, else the open one. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { DAY_MS } from "../../core/time/holidays.ts";
@@ -46,10 +47,64 @@ type Path = ReadonlyArray<string | number>;
 export const formatPath = (path: Path): string =>
   path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${k}` : String(k)), "");
 
-/** Validates a protocol document's YAML text. */
+type Locate = (path: Path, key?: string) => { line: number; column: number };
+
+/** What a text says on its own: its problems, and the parsed document when its shape is valid. */
+interface Analysis {
+  problems: Problem[];
+  doc?: ProtocolDoc;
+  compiled?: CompiledProtocol;
+  locate: Locate;
+}
+
+/**
+ * Recent analyses by the text's SHA-256. The same text is validated often — each view of a
+ * version, the editor's live checks, proposing, every clock that reads the active protocol — and
+ * a result depends only on the text (relationship checks are added on top, and are cheap).
+ */
+const analyses = new Map<string, Analysis>();
+const ANALYSES_KEPT = 64;
+
+/** Validates a protocol document's YAML text; with `members`, also that the relationship's people can hold each level. */
 export function validateProtocolText(text: string, context: { members?: Members } = {}): ValidationResult {
+  const a = analyse(text);
+  let problems = a.problems;
+  if (a.doc && context.members) {
+    const extra: Problem[] = [];
+    checkAgainstMembers(a.doc, context.members, adder(extra, a.locate));
+    if (extra.length) problems = dedupe(sortProblems([...problems, ...extra]));
+  }
+  const { doc, compiled } = a;
+  if (doc && compiled && !problems.some((p) => p.level === "error"))
+    return { ok: true, doc, compiled, problems };
+  return { ok: false, problems, ...(doc ? { doc } : {}), ...(compiled ? { compiled } : {}) };
+}
+
+function analyse(text: string): Analysis {
+  const key = createHash("sha256").update(text, "utf8").digest("hex");
+  const hit = analyses.get(key);
+  if (hit) {
+    analyses.delete(key); // most recently used last
+    analyses.set(key, hit);
+    return hit;
+  }
+  const result = analyseUncached(text);
+  analyses.set(key, result);
+  if (analyses.size > ANALYSES_KEPT) analyses.delete(analyses.keys().next().value!);
+  return result;
+}
+
+const sortProblems = (problems: Problem[]) => problems.sort((a, b) => a.line - b.line || a.column - b.column);
+
+const adder =
+  (problems: Problem[], locate: Locate): Add =>
+  (path, message, level = "error", key) =>
+    problems.push({ path: formatPath(key ? [...path, key] : path), ...locate(path, key), message, level });
+
+function analyseUncached(text: string): Analysis {
   const lineCounter = new LineCounter();
   const yamlDoc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const locate: Locate = (path, key) => locateNode(yamlDoc.contents, lineCounter, path, key);
   const problems: Problem[] = [];
   for (const err of yamlDoc.errors) {
     const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
@@ -61,37 +116,28 @@ export function validateProtocolText(text: string, context: { members?: Members 
       level: "error",
     });
   }
-  if (problems.length) return { ok: false, problems };
-
-  const at = (path: Path, key?: string) => locate(yamlDoc.contents, lineCounter, path, key);
-  const add = (path: Path, message: string, level: Problem["level"] = "error", key?: string) =>
-    problems.push({ path: formatPath(key ? [...path, key] : path), ...at(path, key), message, level });
+  if (problems.length) return { problems, locate };
+  const add = adder(problems, locate);
 
   const data = yamlDoc.toJS({ maxAliasCount: 50 }) as unknown;
   if (data === null || data === undefined || typeof data !== "object" || Array.isArray(data)) {
     add([], "The document must be a YAML mapping; start from `liaison protocol template`.");
-    return { ok: false, problems };
+    return { problems, locate };
   }
   const parsed = ProtocolDocument.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) describeIssue(issue, [], add);
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ok: false, problems: dedupe(problems) };
+    return { problems: dedupe(sortProblems(problems)), locate };
   }
   const doc = parsed.data;
   checkContradictions(doc, add);
-  if (context.members) checkAgainstMembers(doc, context.members, add);
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (problems.some((p) => p.level === "error")) {
-    let compiled: CompiledProtocol | undefined;
-    try {
-      compiled = compileProtocol(doc);
-    } catch {
-      compiled = undefined;
-    }
-    return { ok: false, problems: dedupe(problems), doc, ...(compiled ? { compiled } : {}) };
+  let compiled: CompiledProtocol | undefined;
+  try {
+    compiled = compileProtocol(doc);
+  } catch {
+    compiled = undefined; // reported by checkContradictions
   }
-  return { ok: true, doc, compiled: compileProtocol(doc), problems };
+  return { problems: dedupe(sortProblems(problems)), doc, ...(compiled ? { compiled } : {}), locate };
 }
 
 type Add = (path: Path, message: string, level?: Problem["level"], key?: string) => void;
@@ -107,7 +153,12 @@ function dedupe(problems: Problem[]): Problem[] {
 }
 
 /** Line and column (1-based) of the node at `path` (or of `key` inside it); the nearest existing ancestor otherwise. */
-function locate(root: unknown, lc: LineCounter, path: Path, key?: string): { line: number; column: number } {
+function locateNode(
+  root: unknown,
+  lc: LineCounter,
+  path: Path,
+  key?: string,
+): { line: number; column: number } {
   let node = root as Node | null;
   let found = node;
   for (const k of path) {
@@ -313,14 +364,11 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
 
   let compiled: CompiledProtocol | null = null;
   const calendarProblems = calendarProblemCount;
-  const usesBusiness = severities.some((s) =>
-    (["response", "resolution", "updates"] as const).some((c) => doc.severities[s][c].clock === "business"),
-  );
   if (calendarProblems() === 0) {
     try {
       compiled = compileProtocol(doc);
     } catch (e) {
-      add(["calendar"], `calendar: ${(e as Error).message}`, usesBusiness ? "error" : "warning");
+      add(["calendar"], `calendar: ${(e as Error).message}`);
     }
   }
 
