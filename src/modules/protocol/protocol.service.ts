@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../core/db/index.ts";
 import { appendEvent } from "../../core/events/events.ts";
 import type { Actor, Role } from "../../core/http/actor.ts";
@@ -8,7 +8,7 @@ import { eventActor, type ServiceContext, withTransaction } from "../../core/htt
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { membersWithRoles, notifyUsers } from "../../core/notify/notify.ts";
 import { addBusinessTime, holidaysBetween } from "../../core/time/calendar.ts";
-import type { RelationshipViewer } from "../identity/identity.policy.ts";
+import type { RelationshipParties, RelationshipViewer } from "../identity/identity.policy.ts";
 import { memberships, relationships, users } from "../identity/identity.tables.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import { type CompiledProtocol, calendarFor, computeDeadline, type ClockKind } from "./protocol.compile.ts";
@@ -82,7 +82,10 @@ async function signaturesOf(db: Db, versionIds: string[]): Promise<SignatureRow[
   return db.select().from(protocolSignatures).where(inArray(protocolSignatures.versionId, versionIds));
 }
 
-function summarize(v: VersionRow, sigs: SignatureRow[]) {
+/** Every column but the text: lists and summaries do not need the documents. */
+const { document: _text, ...summaryColumns } = getTableColumns(protocolVersions);
+
+function summarize(v: Omit<VersionRow, "document">, sigs: SignatureRow[]) {
   return {
     id: v.id,
     number: v.number,
@@ -116,7 +119,7 @@ export type ProtocolVersionSummary = ReturnType<typeof summarize>;
 export async function getProtocolOverview(ctx: ServiceContext, relationshipId: string) {
   const { viewer } = await getRelationshipForViewer(ctx, relationshipId);
   const rows = await ctx.db
-    .select()
+    .select(summaryColumns)
     .from(protocolVersions)
     .where(eq(protocolVersions.relationshipId, relationshipId))
     .orderBy(desc(protocolVersions.number));
@@ -135,29 +138,28 @@ export async function getProtocolOverview(ctx: ServiceContext, relationshipId: s
 }
 
 /** The people of both sides, for checks that depend on who is there. */
-async function relationshipMembers(db: Db, relationshipId: string): Promise<Members> {
-  const [rel] = await db.select().from(relationships).where(eq(relationships.id, relationshipId));
+async function relationshipMembers(db: Db, rel: RelationshipParties): Promise<Members> {
   const rows = await db
     .select({ orgId: memberships.orgId, role: memberships.role, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(inArray(memberships.orgId, [rel!.clientOrgId, rel!.providerOrgId]));
+    .where(inArray(memberships.orgId, [rel.clientOrgId, rel.providerOrgId]));
   return {
     client: rows
-      .filter((r) => r.orgId === rel!.clientOrgId)
+      .filter((r) => r.orgId === rel.clientOrgId)
       .map((r) => ({ email: r.email, role: r.role as Role })),
     provider: rows
-      .filter((r) => r.orgId === rel!.providerOrgId)
+      .filter((r) => r.orgId === rel.providerOrgId)
       .map((r) => ({ email: r.email, role: r.role as Role })),
   };
 }
 
 /** One version in full: its text, signatures, validation problems and the next holidays. */
 export async function getProtocolVersion(ctx: ServiceContext, relationshipId: string, versionId: string) {
-  const { viewer } = await getRelationshipForViewer(ctx, relationshipId);
+  const { viewer, row: rel } = await getRelationshipForViewer(ctx, relationshipId);
   const row = await loadVersion(ctx.db, relationshipId, versionId);
   const sigs = await signaturesOf(ctx.db, [row.id]);
-  const members = await relationshipMembers(ctx.db, relationshipId);
+  const members = await relationshipMembers(ctx.db, rel);
   const result = validateProtocolText(row.document, { members });
   const now = ctx.clock.now();
   let upcomingHolidays: Array<{ date: string; name: string; observedFrom?: string }> = [];
@@ -211,7 +213,7 @@ export async function createProtocolDraft(
   return withTransaction(ctx, async (tx) => {
     await lockRelationship(tx.db, relationshipId);
     const rows = await tx.db
-      .select()
+      .select({ id: protocolVersions.id, number: protocolVersions.number, state: protocolVersions.state })
       .from(protocolVersions)
       .where(eq(protocolVersions.relationshipId, relationshipId))
       .orderBy(desc(protocolVersions.number));
@@ -223,7 +225,10 @@ export async function createProtocolDraft(
       );
     const active = rows.find((r) => r.state === "active") ?? null;
     const text =
-      input.document ?? (input.from === "template" || !active ? defaultProtocolTemplate() : active.document);
+      input.document ??
+      (input.from === "template" || !active
+        ? defaultProtocolTemplate()
+        : (await loadVersion(tx.db, relationshipId, active.id)).document);
     return insertDraft(tx, relationshipId, text, {
       number: (rows[0]?.number ?? 0) + 1,
       basedOnId: input.document === undefined && input.from !== "template" ? (active?.id ?? null) : null,
@@ -403,7 +408,7 @@ export async function proposeProtocolVersion(
     if (row.state !== "draft")
       throw new AppError("conflict", `Version ${row.number} is ${row.state}, not a draft.`);
     const result = validateProtocolText(row.document, {
-      members: await relationshipMembers(tx.db, relationshipId),
+      members: await relationshipMembers(tx.db, rel),
     });
     if (!result.ok) rejectProblems(row.number, result.problems);
     const now = tx.clock.now();
@@ -657,9 +662,9 @@ async function protocolForPreview(ctx: ServiceContext, relationshipId: string, v
 
 /** Validates a document for this relationship: the shape, contradictions, and who can hold each level. */
 export async function validateForRelationship(ctx: ServiceContext, relationshipId: string, document: string) {
-  await getRelationshipForViewer(ctx, relationshipId);
+  const { row: rel } = await getRelationshipForViewer(ctx, relationshipId);
   const result = validateProtocolText(document, {
-    members: await relationshipMembers(ctx.db, relationshipId),
+    members: await relationshipMembers(ctx.db, rel),
   });
   return { valid: result.ok, problems: result.problems };
 }
