@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, saveFailureScreenshot } from "./support/browser.ts";
-import { type LiaisonServer, runCli, startServer } from "./support/server.ts";
+import { saveFailureScreenshot } from "./support/browser.ts";
+import { startServerAndBrowser, stopAll } from "./support/lifecycle.ts";
+import { type LiaisonServer, runCli } from "./support/server.ts";
 
 // Each test works on its own relationship, created with the operator commands (`liaison org
 // create`, `user create`, `relationship create`) before the server starts; a relationship
@@ -62,21 +63,13 @@ async function createTenants(dataDir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const [started, launched] = await Promise.allSettled([
-    startServer({ prepare: createTenants }),
-    launchBrowser(),
-  ]);
-  if (started.status === "fulfilled") server = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  if (launched.status === "rejected") throw launched.reason;
-  if (started.status === "rejected") throw started.reason;
+  const started = await startServerAndBrowser({ prepare: createTenants });
+  server = started.server!;
+  browser = started.browser!;
+  if (started.failure) throw started.failure;
 });
 
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopAll(contexts, browser, server));
 
 // --- The API, as a script would use it, for setting up and for checking the UI's claims -------
 

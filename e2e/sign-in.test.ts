@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser, saveFailureScreenshot } from "./support/browser.ts";
-import { type LiaisonServer, startServer } from "./support/server.ts";
+import { saveFailureScreenshot } from "./support/browser.ts";
+import { startServerAndBrowser, stopAll } from "./support/lifecycle.ts";
+import type { LiaisonServer } from "./support/server.ts";
 
 // Demo data (loaded on the first start of a fresh data folder): Victor is the IT point of
 // contact and an admin of Cascade Precision Manufacturing, which has two providers.
@@ -16,20 +17,13 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  // Both at once (the server's first start takes a few seconds); if one fails, the other is
-  // still kept so afterAll can stop it.
-  const [started, launched] = await Promise.allSettled([startServer(), launchBrowser()]);
-  if (started.status === "fulfilled") server = started.value;
-  if (launched.status === "fulfilled") browser = launched.value;
-  if (launched.status === "rejected") throw launched.reason;
-  if (started.status === "rejected") throw started.reason;
+  const started = await startServerAndBrowser();
+  server = started.server!;
+  browser = started.browser!;
+  if (started.failure) throw started.failure;
 });
 
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close()));
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => stopAll(contexts, browser, server));
 
 async function openPage(
   onTestFailed: (fn: () => Promise<void>) => void,
