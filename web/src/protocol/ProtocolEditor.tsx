@@ -50,8 +50,7 @@ export function ProtocolEditor({
 
   // The answer belongs to the text that was checked; once the text moves on, CodeMirror keeps
   // the previous markers mapped through the edits until the next answer.
-  const answerIsCurrent =
-    !readOnly && validation.isSuccess && !validation.isPlaceholderData && checkedText === value;
+  const answerIsCurrent = !readOnly && validation.isSuccess && checkedText === value;
   const answered = answerIsCurrent ? validation.data : null;
   const problems = useMemo(
     () => mergeProblems(answered?.problems ?? [], extraProblems),

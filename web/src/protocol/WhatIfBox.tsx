@@ -75,27 +75,22 @@ export function WhatIfBox({ relationshipId, versionId, versionNumber, doc }: Wha
           ) : null
         ) : (
           <Stack gap="xs" aria-live="polite" aria-busy={preview.isFetching}>
-            <DeadlineRow
-              label="Response"
-              target={targetLabel(spec.response, "response")}
-              deadline={preview.data.response}
-              zone={zone}
-              local={local}
-            />
-            <DeadlineRow
-              label="Resolution"
-              target={targetLabel(spec.resolution, "resolution")}
-              deadline={preview.data.resolution}
-              zone={zone}
-              local={local}
-            />
-            <DeadlineRow
-              label="First update"
-              target={`every ${spec.updates.every}`}
-              deadline={preview.data.firstUpdate}
-              zone={zone}
-              local={local}
-            />
+            {(
+              [
+                ["Response", targetLabel(spec.response, "response"), preview.data.response],
+                ["Resolution", targetLabel(spec.resolution, "resolution"), preview.data.resolution],
+                ["First update", `every ${spec.updates.every}`, preview.data.firstUpdate],
+              ] as const
+            ).map(([label, target, deadline]) => (
+              <DeadlineRow
+                key={label}
+                label={label}
+                target={target}
+                deadline={deadline}
+                zone={zone}
+                local={local}
+              />
+            ))}
             <Text size="xs" c="dimmed">
               Computed on version {versionNumber}&apos;s calendar, without pauses (a ticket waiting on the
               client would stop some clocks).

@@ -58,7 +58,6 @@ export function useValidation(relationshipId: string, document: string, enabled:
         signal,
       }),
     enabled: enabled && document.trim().length > 0,
-    placeholderData: keepPreviousData,
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 60_000,
   });
