@@ -463,3 +463,45 @@ describe("openIntervals", () => {
     expect(openIntervals(ny, at("2026-01-06T14:00:00-05:00"), at("2026-01-06T10:00:00-05:00"))).toEqual([]);
   });
 });
+
+describe("next business day with pauses", () => {
+  // Mon–Fri 08:00–12:00 and 13:00–17:00 in New York.
+  const cal = compileCalendar({
+    timezone: "America/New_York",
+    hours: Object.fromEntries(
+      (["mon", "tue", "wed", "thu", "fri"] as const).map((d) => [
+        d,
+        [
+          { from: "08:00", to: "12:00" },
+          { from: "13:00", to: "17:00" },
+        ],
+      ]),
+    ),
+  });
+  const friday = Date.parse("2026-11-20T20:00:00Z"); // Friday 15:00 EST
+  const at = (s: string) => Date.parse(s);
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it("is the plain next business day when pauses miss it", () => {
+    const pauses = [[at("2026-11-20T20:30:00Z"), at("2026-11-20T21:00:00Z")]] as const;
+    expect(iso(nextBusinessDayStart(cal, friday, pauses))).toBe("2026-11-23T13:00:00.000Z");
+    expect(iso(nextBusinessDayEnd(cal, friday, pauses))).toBe("2026-11-23T22:00:00.000Z");
+  });
+
+  it("starts after a pause that covers the morning, and ends before one that covers the afternoon", () => {
+    const pauses = [
+      [at("2026-11-23T12:00:00Z"), at("2026-11-23T15:30:00Z")], // to Monday 10:30
+      [at("2026-11-23T19:00:00Z"), at("2026-11-23T23:00:00Z")], // from Monday 14:00
+    ] as const;
+    expect(iso(nextBusinessDayStart(cal, friday, pauses))).toBe("2026-11-23T15:30:00.000Z");
+    expect(iso(nextBusinessDayEnd(cal, friday, pauses))).toBe("2026-11-23T19:00:00.000Z");
+  });
+
+  it("skips a day paused all day, and answers Infinity behind a pause that has not ended", () => {
+    const monday = [[at("2026-11-23T12:00:00Z"), at("2026-11-24T05:00:00Z")]] as const;
+    expect(iso(nextBusinessDayStart(cal, friday, monday))).toBe("2026-11-24T13:00:00.000Z");
+    expect(iso(nextBusinessDayEnd(cal, friday, monday))).toBe("2026-11-24T22:00:00.000Z");
+    const open = [[at("2026-11-21T00:00:00Z"), Infinity]] as const;
+    expect(nextBusinessDayStart(cal, friday, open)).toBe(Infinity);
+  });
+});

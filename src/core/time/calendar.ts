@@ -717,21 +717,62 @@ export function nextOpening(cal: Calendar, t: number, pauses?: readonly Interval
 
 /**
  * The first opening on the first business day (a local date with open time) strictly after t's
- * local date. On 24x7 calendars: the next local midnight.
+ * local date. On 24x7 calendars: the next local midnight. With pauses, a business day is one with
+ * open time outside them, and its start is its first unpaused open instant (Infinity behind an
+ * unfinished pause).
  */
-export function nextBusinessDayStart(cal: Calendar, t: number): number {
+export function nextBusinessDayStart(cal: Calendar, t: number, pauses?: readonly Interval[]): number {
+  if (pauses && pauses.length > 0) return unpausedBusinessDay(cal, t, pauses)[0];
   const c = engine(cal);
   checkInstant(t, "t");
   const i = c.nextDayIndex(t); // may rebuild the arrays: index first, then read
   return c.dayFirst[i]!;
 }
 
-/** The last closing instant of the day nextBusinessDayStart(t) falls on (24x7: the midnight after it). */
-export function nextBusinessDayEnd(cal: Calendar, t: number): number {
+/**
+ * The last closing instant of the day nextBusinessDayStart(t) falls on (24x7: the midnight after
+ * it); with pauses, the end of that day's last unpaused open time.
+ */
+export function nextBusinessDayEnd(cal: Calendar, t: number, pauses?: readonly Interval[]): number {
+  if (pauses && pauses.length > 0) return unpausedBusinessDay(cal, t, pauses)[1];
   const c = engine(cal);
   checkInstant(t, "t");
   const i = c.nextDayIndex(t); // may rebuild the arrays: index first, then read
   return c.dayLast[i]!;
+}
+
+/** The first business day after t's local date with open time outside the pauses: [first, last] unpaused instants. */
+function unpausedBusinessDay(cal: Calendar, t: number, pauses: readonly Interval[]): [number, number] {
+  const sorted = [...pauses].filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  let day = t;
+  // A business day every ten years is the sparsest calendar worth supporting; past that, give up.
+  for (let n = 0; n < 3660; n++) {
+    const first = nextBusinessDayStart(cal, day);
+    const last = nextBusinessDayEnd(cal, day);
+    if (sorted.some(([a, b]) => a <= first && b === Infinity)) return [Infinity, Infinity];
+    let start = Infinity;
+    let end = -Infinity;
+    for (const [a, b] of openIntervals(cal, first, last)) {
+      // The parts of [a, b) outside every pause.
+      let from = a;
+      for (const [pa, pb] of sorted) {
+        if (pb <= from || pa >= b) continue;
+        if (pa > from) {
+          start = Math.min(start, from);
+          end = Math.max(end, pa);
+        }
+        from = Math.max(from, pb);
+        if (from >= b) break;
+      }
+      if (from < b) {
+        start = Math.min(start, from);
+        end = Math.max(end, b);
+      }
+    }
+    if (start < end) return [start, end];
+    day = first;
+  }
+  throw new RangeError("No business day outside the pauses within ten years.");
 }
 
 /** Open intervals clipped to [a, b), merged where they touch. For drawing and tests. */
