@@ -23,6 +23,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Config } from "./core/config.ts";
 import type { Database } from "./core/db/index.ts";
+import type { Jobs } from "./core/jobs/jobs.ts";
 import { authenticate, type ResolvedSession } from "./core/http/auth.ts";
 import type { ServiceContext } from "./core/http/context.ts";
 import { AppError } from "./core/http/errors.ts";
@@ -58,6 +59,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** Pino options, or false for none (tests). */
   logger?: FastifyServerOptions["logger"];
+  /** The job queue; without one, due work waits for a worker's sweep. */
+  jobs?: Jobs | null;
   /** Folder of the built web app; defaults to web/dist. */
   webDist?: string;
 }
@@ -154,6 +157,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       requestId: String(req.id),
       publicUrl: config.publicUrl,
       config,
+      jobs: opts.jobs ?? null,
     };
   });
 

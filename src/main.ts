@@ -67,6 +67,7 @@ const operatorContext = (database: Database, config: Config, requestId: string):
   requestId,
   publicUrl: config.publicUrl,
   config,
+  jobs: null,
 });
 
 /** Runs a command body with an open, migrated database, and closes it whatever happens. */

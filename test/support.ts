@@ -74,6 +74,7 @@ export async function createTestApp(): Promise<TestApp> {
     requestId: "test",
     publicUrl: testConfig.publicUrl,
     config: testConfig,
+    jobs: null,
   };
   return {
     app,

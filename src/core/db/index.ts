@@ -25,6 +25,10 @@ export const migrationsFolder = path.resolve(
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
+  /** The embedded client (PGlite only): the job queue runs its SQL through it. */
+  pglite?: PGlite;
+  /** The connection string (PostgreSQL only): the job queue opens its own pool with it. */
+  url?: string;
   /** Applies pending migrations; safe to call from several processes at once on PostgreSQL. */
   migrate(): Promise<void>;
   /** True when every migration this build ships has been applied. */
@@ -82,6 +86,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       db,
       kind: "pglite",
+      pglite: client,
       async migrate() {
         await migratePglite(db as never, { migrationsFolder });
         current = false;
@@ -107,6 +112,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return {
     db,
     kind: "postgres",
+    url: opts.url,
     async migrate() {
       const conn = await pool.connect();
       try {

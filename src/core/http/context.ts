@@ -1,6 +1,7 @@
 import type { Config } from "../config.ts";
 import type { Db } from "../db/index.ts";
 import type { EventActor } from "../events/events.ts";
+import type { Jobs } from "../jobs/jobs.ts";
 import type { Clock } from "../time/clock.ts";
 import type { Actor } from "./actor.ts";
 import { AppError } from "./errors.ts";
@@ -14,6 +15,12 @@ export interface ServiceContext {
   requestId: string;
   publicUrl: string;
   config: Pick<Config, "sessionTtlHours">;
+  /**
+   * The job queue, for work that must happen later (timers, deliveries). Null when this process
+   * runs without one (some tests, CLI commands): the rows still record what is due, and any
+   * worker's sweep picks it up.
+   */
+  jobs: Jobs | null;
 }
 
 export type AuthedContext = ServiceContext & { actor: Actor };
