@@ -3,3 +3,4 @@ export * from "../../modules/identity/identity.tables.ts";
 export * from "../events/events.tables.ts";
 export * from "../notify/notify.tables.ts";
 export * from "../../modules/protocol/protocol.tables.ts";
+export * from "../../modules/tickets/tickets.tables.ts";
