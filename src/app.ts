@@ -33,8 +33,12 @@ import { registerAuditRoutes } from "./modules/audit/audit.routes.ts";
 import { resolveSession } from "./modules/identity/auth.service.ts";
 import { registerIdentityRoutes } from "./modules/identity/identity.routes.ts";
 import { registerProtocolRoutes } from "./modules/protocol/protocol.routes.ts";
+import { LiveHub } from "./core/notify/live.ts";
 import { registerNotificationRoutes } from "./core/notify/notify.routes.ts";
 import { resolveToken } from "./modules/identity/tokens.service.ts";
+import { registerTicketRoutes } from "./modules/tickets/tickets.routes.ts";
+import { inboundEmailRoutes, registerIntakeRoutes } from "./modules/tickets/intake.routes.ts";
+import { defaultIntakeDomain } from "./modules/tickets/intake.service.ts";
 
 /** The instance route modules register on: Fastify with zod schemas as the type provider. */
 export type RouteApp = FastifyInstance<
@@ -55,7 +59,8 @@ declare module "fastify" {
 
 export interface BuildOptions {
   database: Database;
-  config: Pick<Config, "publicUrl" | "sessionTtlHours" | "bodyLimitBytes" | "logLevel">;
+  config: Pick<Config, "publicUrl" | "sessionTtlHours" | "bodyLimitBytes" | "logLevel"> &
+    Partial<Pick<Config, "intakeDomain" | "intakeSecret">>;
   clock?: Clock;
   /** Pino options, or false for none (tests). */
   logger?: FastifyServerOptions["logger"];
@@ -63,6 +68,8 @@ export interface BuildOptions {
   jobs?: Jobs | null;
   /** Folder of the built web app; defaults to web/dist. */
   webDist?: string;
+  /** Fans live updates out to server-sent-event streams; one per process by default. */
+  live?: LiveHub;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -191,10 +198,14 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       registerIdentityRoutes(typed, { secureCookies });
       registerAuditRoutes(typed);
       registerProtocolRoutes(typed);
-      registerNotificationRoutes(typed);
+      registerNotificationRoutes(typed, { live: opts.live ?? new LiveHub(database) });
+      registerTicketRoutes(typed);
+      registerIntakeRoutes(typed, { domain: config.intakeDomain || defaultIntakeDomain(config.publicUrl) });
     },
     { prefix: "/api/v1" },
   );
+  // Inbound email authenticates with the gateway's shared secret, not a session or API token.
+  await app.register(inboundEmailRoutes, { prefix: "/api/v1", secret: config.intakeSecret ?? "" });
 
   app.get("/api/openapi.json", { schema: { hide: true } as never }, async () => app.swagger());
   app.get("/healthz", { schema: { hide: true } as never }, async () => ({ status: "ok" }));

@@ -27,6 +27,8 @@ import { protocolJsonSchema } from "./modules/protocol/protocol.document.ts";
 import { importHolidaysFromIcs } from "./modules/protocol/protocol.ics.ts";
 import { defaultProtocolTemplate, startFromTemplate } from "./modules/protocol/protocol.service.ts";
 import { validateProtocolText } from "./modules/protocol/protocol.validate.ts";
+import { describeOutcome, processMaildir, watchMaildir } from "./modules/tickets/intake.maildir.ts";
+import { type JobsRuntime, startJobs } from "./core/jobs/jobs.ts";
 import { startWorker } from "./worker.ts";
 
 /** A file's text, or stdin's for "-"; a missing file is a one-line failure. */
@@ -123,12 +125,20 @@ async function start(flags: Flags & { role?: string }): Promise<void> {
       demoPresent = true;
     }
     const stops: (() => Promise<void>)[] = [];
+    let jobs: JobsRuntime | null = null;
     if (role === "worker" || role === "all") {
-      const worker = startWorker(database, systemClock, log);
+      const worker = await startWorker(database, systemClock, log, { config });
+      jobs = worker.jobs;
       stops.push(worker.stop);
     }
     if (role === "api" || role === "all") {
-      const app = await buildApp({ database, config, logger: loggerOptions(config.logLevel) });
+      if (!jobs) {
+        // An API-only process queues jobs (timers, deliveries) for the workers; it runs none.
+        const sendOnly = await startJobs(database, { log, supervise: false });
+        jobs = sendOnly;
+        stops.push(() => sendOnly.stop());
+      }
+      const app = await buildApp({ database, config, jobs, logger: loggerOptions(config.logLevel) });
       await app.listen({ port: config.port, host: config.host });
       stops.unshift(() => app.close());
       const url = config.publicUrl;
@@ -205,6 +215,10 @@ export function buildCli(): Command {
       "demo",
       "sessionTtlHours",
       "bodyLimitBytes",
+      "smtpUrl",
+      "mailFrom",
+      "intakeDomain",
+      "intakeSecret",
     ],
   ).action(async (opts: Flags & { role: string }) => start(opts));
 
@@ -435,6 +449,35 @@ export function buildCli(): Command {
         process.exitCode = 1;
       }
     });
+
+  const intake = program.command("intake").description("tickets by email");
+  configFlag(
+    intake
+      .command("maildir")
+      .description(
+        "import the messages in a Maildir's new/ as tickets and replies; imported ones move to cur/ (:2,S), refused ones to the .liaison-refused folder",
+      )
+      .argument("<dir>", "the Maildir (the folder holding new/, cur/ and tmp/)")
+      .option("--watch", "keep running and import messages as they arrive (Ctrl+C stops)", false),
+    [...dbOptions, "publicUrl"],
+  ).action(async (dir: string, opts: Flags & { watch: boolean }) => {
+    await withDatabase(configFrom(opts), async (_database, ctx) => {
+      const report = (o: Parameters<typeof describeOutcome>[0]) => {
+        process.stdout.write(`${describeOutcome(o)}\n`);
+        if (o.result.outcome === "error") process.exitCode = 1;
+      };
+      // A folder that is not a Maildir fails in one line (exit 1), like every other command.
+      if (!opts.watch) {
+        await processMaildir(ctx, dir, report);
+        return;
+      }
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      process.once("SIGTERM", () => stop.abort());
+      process.stdout.write(`Watching ${dir}/new; Ctrl+C stops.\n`);
+      await watchMaildir(ctx, dir, report, stop.signal);
+    });
+  });
 
   const audit = program.command("audit").description("the audit trail");
   configFlag(

@@ -1,36 +1,92 @@
 import type { Logger } from "pino";
+import type { Config } from "./core/config.ts";
 import type { Database } from "./core/db/index.ts";
+import type { ServiceContext } from "./core/http/context.ts";
+import { type JobsRuntime, queueNames, startJobs } from "./core/jobs/jobs.ts";
+import { createTransports, deliverDue, registerNotifyJobs } from "./core/notify/deliver.ts";
 import type { Clock } from "./core/time/clock.ts";
 import { purgeExpiredAuthData } from "./modules/identity/auth.service.ts";
+import { registerTicketJobs, sweepTicketTimers } from "./modules/tickets/tickets.jobs.ts";
 
-const EVERY_MS = 10 * 60_000;
+const UPKEEP_EVERY_MS = 10 * 60_000;
+
+export interface WorkerOptions {
+  config: Pick<Config, "publicUrl" | "sessionTtlHours" | "smtpUrl" | "mailFrom">;
+  /** Ticket timer handlers polling in parallel (default 4). */
+  timerWorkers?: number;
+  /** Run the recovery sweep at start (default true). */
+  sweepAtStart?: boolean;
+}
 
 /**
- * Background upkeep for `--role worker|all`. Today: purging expired sessions and stale sign-in
- * throttling records. The work is idempotent deletes, so several workers may run it at once
- * without coordination. Timed, retried jobs (SLA clocks, notices) arrive with the jobs core.
+ * The worker role (`--role worker|all`): pg-boss job handlers for ticket timers, outbound
+ * deliveries and digests; a sweep every minute (and once at start) that fires whatever is overdue
+ * and delivers whatever is due, so nothing waits on a lost job; and upkeep (expired sessions).
+ * Several worker processes may run at once: jobs go to one of them, and every handler acts on row
+ * state under row locks, so effects happen once. See docs/jobs.md.
  */
-export function startWorker(database: Database, clock: Clock, log: Logger): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
+export async function startWorker(
+  database: Database,
+  clock: Clock,
+  log: Logger,
+  opts: WorkerOptions,
+): Promise<{ jobs: JobsRuntime; stop(): Promise<void> }> {
+  const jobs = await startJobs(database, { log, supervise: true });
+  const ctx: ServiceContext = {
+    db: database.db,
+    clock,
+    actor: null,
+    requestId: "worker",
+    publicUrl: opts.config.publicUrl,
+    config: opts.config,
+    jobs,
+  };
+  const transports = createTransports(opts.config);
+  await registerTicketJobs(jobs.boss, { ctx, log, workers: opts.timerWorkers });
+  await registerNotifyJobs(jobs.boss, { db: database.db, clock, transports, log });
+
+  let sweeping: Promise<void> | null = null;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      try {
+        await sweepTicketTimers(ctx, log);
+        await deliverDue(database.db, clock, transports);
+      } catch (err) {
+        log.error({ err }, "sweep failed; the next one retries");
+      } finally {
+        sweeping = null;
+      }
+    })();
+    return sweeping;
+  };
+  await jobs.boss.schedule(queueNames.sweep, "* * * * *", {});
+  await jobs.boss.work(queueNames.sweep, { batchSize: 1 }, async () => sweep());
+  await jobs.boss.schedule(queueNames.digest, "*/5 * * * *", {});
+  if (opts.sweepAtStart !== false) await sweep();
+
+  let upkeep: Promise<void> | null = null;
   const tick = () => {
-    running = purgeExpiredAuthData(database.db, clock.now())
+    upkeep = purgeExpiredAuthData(database.db, clock.now())
       .then((r) => {
         if (r.attempts || r.sessions) log.info(r, "purged expired sign-in data");
       })
       .catch((err) => log.error({ err }, "upkeep failed; will retry"))
       .finally(() => {
-        running = null;
+        upkeep = null;
       });
   };
   const first = setTimeout(tick, 5_000);
-  const timer = setInterval(tick, EVERY_MS);
+  const timer = setInterval(tick, UPKEEP_EVERY_MS);
   first.unref();
   timer.unref();
   return {
+    jobs,
     async stop() {
       clearTimeout(first);
       clearInterval(timer);
-      await running;
+      await jobs.stop();
+      await sweeping;
+      await upkeep;
     },
   };
 }

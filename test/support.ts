@@ -62,18 +62,19 @@ export const testConfig = {
 };
 
 /** The application on its own database with a clock the test controls. */
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(overrides: Partial<typeof testConfig> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new ManualClock(Date.UTC(2026, 2, 2, 9, 0, 0));
-  const app = await buildApp({ database, config: testConfig, clock, logger: false });
+  const config = { ...testConfig, ...overrides };
+  const app = await buildApp({ database, config, clock, logger: false });
   await app.ready();
   const ctx: ServiceContext = {
     db: database.db,
     clock,
     actor: null,
     requestId: "test",
-    publicUrl: testConfig.publicUrl,
-    config: testConfig,
+    publicUrl: config.publicUrl,
+    config,
     jobs: null,
   };
   return {
@@ -181,4 +182,25 @@ export async function snapshotDatabase(database: Database): Promise<Record<strin
     out[table_name] = r.rows[0]!.f;
   }
   return out;
+}
+
+/**
+ * Gives a tenant an active protocol: the default template (or `document`) drafted, proposed and
+ * signed by both sides. Returns the version id.
+ */
+export async function activateProtocol(t: TestApp, tenant: Tenant, document?: string): Promise<string> {
+  const base = `/api/v1/relationships/${tenant.relationshipId}/protocol/versions`;
+  const am = tenant.people.account_manager;
+  const draft = await request(t, am, { method: "POST", url: base, payload: document ? { document } : {} });
+  if (draft.statusCode !== 201) throw new Error(`draft: ${draft.body}`);
+  const { id, documentSha256 } = draft.json() as { id: string; documentSha256: string };
+  for (const [person, path, payload] of [
+    [am, "propose", {}],
+    [am, "sign", { documentSha256 }],
+    [tenant.people.executive, "sign", { documentSha256 }],
+  ] as const) {
+    const res = await request(t, person, { method: "POST", url: `${base}/${id}/${path}`, payload });
+    if (res.statusCode !== 200) throw new Error(`${path}: ${res.body}`);
+  }
+  return id;
 }

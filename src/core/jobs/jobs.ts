@@ -117,7 +117,11 @@ export async function startJobs(
   }
   // A first send outside any transaction warms pg-boss's per-queue cache; on PGlite a first send
   // from inside a transaction would otherwise wait on the connection the transaction holds.
-  await boss.send(queueNames.sweep, { warmup: true }, { startAfter: new Date(Date.now() + 365 * 86_400_000) });
+  await boss.send(
+    queueNames.sweep,
+    { warmup: true },
+    { startAfter: new Date(Date.now() + 365 * 86_400_000) },
+  );
 
   return {
     boss,

@@ -6,7 +6,8 @@ import { appendEvent } from "../../core/events/events.ts";
 import type { Actor, Role } from "../../core/http/actor.ts";
 import { eventActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
-import { membersWithRoles, notifyUsers } from "../../core/notify/notify.ts";
+import { emitWebhookEvent, membersWithRoles, notifyUsers, publishLive } from "../../core/notify/notify.ts";
+import { recomputeOpenTickets } from "../tickets/tickets.service.ts";
 import { addBusinessTime, holidaysBetween } from "../../core/time/calendar.ts";
 import type { RelationshipParties, RelationshipViewer } from "../identity/identity.policy.ts";
 import { memberships, relationships, users } from "../identity/identity.tables.ts";
@@ -298,27 +299,27 @@ async function recordStep(
  */
 async function tellParties(
   tx: ServiceContext,
-  rel: { clientOrgId: string; providerOrgId: string },
+  rel: { clientOrgId: string; providerOrgId: string; name: string },
   row: Pick<VersionRow, "id" | "number" | "relationshipId">,
   kind: string,
   message: { subject: string; body: string },
-  at: number,
   options: { exceptActor?: boolean } = {},
 ): Promise<void> {
   const recipients = await membersWithRoles(tx.db, [rel.clientOrgId, rel.providerOrgId], protocolAudience);
   const actor = userId(tx);
-  await notifyUsers(
-    tx.db,
-    options.exceptActor ? recipients.filter((id) => id !== actor) : recipients,
-    {
-      relationshipId: row.relationshipId,
-      kind,
-      ...message,
-      link: `/r/${row.relationshipId}/protocol?version=${row.id}`,
-      data: { versionId: row.id, number: row.number },
-    },
-    at,
-  );
+  const data = { versionId: row.id, number: row.number };
+  await notifyUsers(tx, options.exceptActor ? recipients.filter((id) => id !== actor) : recipients, {
+    relationshipId: row.relationshipId,
+    kind,
+    ...message,
+    link: `/r/${row.relationshipId}/protocol?version=${row.id}`,
+    data,
+    // One email conversation per version: proposed, then signed or declined.
+    thread: { key: `protocol-version-${row.id}`, subject: `${rel.name}: protocol version ${row.number}` },
+  });
+  // Both organizations' systems hear of it too, and open protocol pages refresh.
+  await emitWebhookEvent(tx, row.relationshipId, kind, data);
+  await publishLive(tx, { relationshipId: row.relationshipId, topic: "protocol", id: row.id });
 }
 
 /** The document's title line, for lists; the text is validated separately. */
@@ -440,7 +441,6 @@ export async function proposeProtocolVersion(
         subject: `${rel.name}: protocol version ${row.number} proposed for signature`,
         body: `${eventActor(tx.actor).name} proposed version ${row.number} of the protocol${summary ? `: ${summary}` : ""}. It takes effect when the client (an executive or approver) and the provider (the account manager) have both signed it.`,
       },
-      now,
       { exceptActor: true },
     );
     return updated!;
@@ -524,6 +524,8 @@ export async function signProtocolVersion(
       now,
       actor,
     );
+    // Open tickets now run on the new version: deadlines recomputed, pauses already accrued kept.
+    await recomputeOpenTickets(tx, relationshipId);
     await tellParties(
       tx,
       rel,
@@ -533,7 +535,6 @@ export async function signProtocolVersion(
         subject: `${rel.name}: protocol version ${row.number} is now in effect`,
         body: `Both sides have signed version ${row.number} of the protocol${previous ? `; it replaces version ${previous.number}` : ""}. Clocks, escalations and notices now follow it.`,
       },
-      now,
     );
     return { activated: true };
   });
@@ -581,7 +582,6 @@ export async function closeProtocolVersion(
           subject: `${rel.name}: protocol version ${row.number} was declined`,
           body: `${eventActor(tx.actor).name} declined version ${row.number}: ${input.reason}`,
         },
-        now,
         { exceptActor: true },
       );
     return updated!;

@@ -1,4 +1,9 @@
-import { addBusinessTime, businessTimeBetween, type Interval, nextOpening } from "../../core/time/calendar.ts";
+import {
+  addBusinessTime,
+  businessTimeBetween,
+  type Interval,
+  nextOpening,
+} from "../../core/time/calendar.ts";
 import {
   calendarFor,
   type ClockKind,
@@ -56,7 +61,11 @@ export interface ClockView {
 
 export const WARNING_PCTS = [50, 75] as const;
 
-function targetOf(p: CompiledProtocol, severity: Severity, which: ClockName): { target: Target; clock: ClockKind } {
+function targetOf(
+  p: CompiledProtocol,
+  severity: Severity,
+  which: ClockName,
+): { target: Target; clock: ClockKind } {
   const s = p.severities[severity];
   return which === "updates" ? { target: s.updates.every, clock: s.updates.clock } : s[which];
 }
@@ -78,7 +87,7 @@ export function clockView(p: CompiledProtocol, f: ClockFacts, which: ClockName, 
   const cal = calendarFor(p, clock);
   const closed = f.state === "closed";
   let startedAt: number | null;
-  let stoppedAt: number | null = null;
+  let stoppedAt: number | null;
   if (which === "response") {
     startedAt = f.createdAt;
     stoppedAt = f.acknowledgedAt;
@@ -105,7 +114,10 @@ export function clockView(p: CompiledProtocol, f: ClockFacts, which: ClockName, 
   const pauses = pausesOf(f, which, startedAt);
   const budget = targetBudget(p, target, clock, which, startedAt);
   const until = stoppedAt ?? now;
-  const usedMs = Math.max(0, businessTimeBetween(cal, startedAt, Math.max(until, startedAt), clip(pauses, until)));
+  const usedMs = Math.max(
+    0,
+    businessTimeBetween(cal, startedAt, Math.max(until, startedAt), clip(pauses, until)),
+  );
   if (budget === null) {
     return { ...empty, pauses, usedMs, status: stoppedAt !== null ? "met" : "none" };
   }
@@ -133,7 +145,18 @@ export function clockView(p: CompiledProtocol, f: ClockFacts, which: ClockName, 
   } else {
     status = "on_track";
   }
-  return { name: which, calendar: clock, startedAt, dueAt, stoppedAt, budgetMs: budget, usedMs, status, pauses, thresholds };
+  return {
+    name: which,
+    calendar: clock,
+    startedAt,
+    dueAt,
+    stoppedAt,
+    budgetMs: budget,
+    usedMs,
+    status,
+    pauses,
+    thresholds,
+  };
 }
 
 /** Pauses cut off at `until` (a pause still open counts only up to then). */

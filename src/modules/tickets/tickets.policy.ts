@@ -11,7 +11,11 @@ import type { ProtocolDoc } from "../protocol/protocol.document.ts";
  * - the client confirms a resolution or reopens it; either side comments and proposes a severity.
  */
 const clientRaisers: ReadonlySet<Role> = new Set<Role>(["member", "it_contact", "executive", "approver"]);
-const providerStaff: ReadonlySet<Role> = new Set<Role>(["technician", "senior_technician", "account_manager"]);
+const providerStaff: ReadonlySet<Role> = new Set<Role>([
+  "technician",
+  "senior_technician",
+  "account_manager",
+]);
 const clientDeciders: ReadonlySet<Role> = new Set<Role>(["it_contact", "executive", "approver"]);
 
 export interface TicketFacts {
@@ -87,3 +91,47 @@ export function ticketAbilities(
       (currentLevel.roles.includes(v.role) || v.role === "account_manager" || v.role === "executive"),
   };
 }
+
+const staffRoles = ["technician", "senior_technician", "account_manager"] as const;
+const clientDeciderRoles = ["it_contact", "executive", "approver"] as const;
+
+/**
+ * The roles that may attempt each action at all, checked first (403) before the ticket's state
+ * or ownership narrows it further. Routes publish these as `x-access.roles`.
+ */
+export const actionRoles = {
+  raise: ["member", ...clientDeciderRoles, ...staffRoles],
+  comment: ["member", ...clientDeciderRoles, ...staffRoles],
+  acknowledge: staffRoles,
+  assign: staffRoles,
+  update: staffRoles,
+  waitOnClient: staffRoles,
+  resolve: staffRoles,
+  resume: ["member", ...clientDeciderRoles, ...staffRoles],
+  changeSeverity: ["member", ...clientDeciderRoles, ...staffRoles],
+  confirm: ["member", ...clientDeciderRoles],
+  reopen: ["member", ...clientDeciderRoles],
+  escalate: ["member", ...clientDeciderRoles, ...staffRoles],
+  deescalate: [...clientDeciderRoles, ...staffRoles],
+} as const satisfies Record<string, readonly Role[]>;
+export type TicketAction = keyof typeof actionRoles;
+
+export const actionRefusals: Record<TicketAction, string> = {
+  raise: "Tickets are raised by the client's people, or by provider staff on their behalf.",
+  comment: "Advisors read tickets; they do not comment.",
+  acknowledge: "Provider staff acknowledge tickets.",
+  assign: "Provider staff assign tickets.",
+  update: "Provider staff post investigation updates.",
+  waitOnClient: "Provider staff put a ticket on hold for the client.",
+  resolve: "Provider staff resolve tickets.",
+  resume: "Provider staff, the reporter or the client's IT contact, approver or executive resume a ticket.",
+  changeSeverity:
+    "Provider staff, the reporter or the client's IT contact, approver or executive change a ticket's severity.",
+  confirm: "The reporter or the client's IT contact, approver or executive confirm a resolution.",
+  reopen: "The reporter or the client's IT contact, approver or executive reopen a ticket.",
+  escalate: "Advisors cannot escalate tickets.",
+  deescalate: "The holders of the current level, provider staff, or the client's deciders de-escalate.",
+};
+
+export const mayAttempt = (v: RelationshipViewer, action: TicketAction) =>
+  (actionRoles[action] as readonly Role[]).includes(v.role);

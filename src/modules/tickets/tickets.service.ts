@@ -16,8 +16,11 @@ import { loadActiveProtocol } from "../protocol/protocol.service.ts";
 import {
   canRaiseTickets,
   canSeeTicket,
+  actionRefusals,
   isProviderStaff,
+  mayAttempt,
   seesOnlyOwn,
+  type TicketAction,
   type TicketAbilities,
   ticketAbilities,
 } from "./tickets.policy.ts";
@@ -88,6 +91,9 @@ async function pausesOf(ctx: ServiceContext, ticket: TicketRow): Promise<PauseRo
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : null);
+/** Epoch ms as ISO 8601 for responses. */
+const isoAt = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const isoDate = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function clockFacts(ticket: TicketRow, pauses: readonly PauseRow[]): ClockFacts {
   return {
@@ -97,7 +103,12 @@ export function clockFacts(ticket: TicketRow, pauses: readonly PauseRow[]): Cloc
     acknowledgedAt: ms(ticket.acknowledgedAt),
     lastUpdateAt: ms(ticket.lastUpdateAt),
     resolvedAt: ms(ticket.resolvedAt),
-    pauses: pauses.map((p) => ({ clock: p.clock, since: p.since.getTime(), until: ms(p.until), reason: p.reason })),
+    pauses: pauses.map((p) => ({
+      clock: p.clock,
+      since: p.since.getTime(),
+      until: ms(p.until),
+      reason: p.reason,
+    })),
   };
 }
 
@@ -247,7 +258,9 @@ async function participantsOf(ctx: ServiceContext, ticket: TicketRow): Promise<s
   const rows = await ctx.db
     .selectDistinct({ id: ticketEntries.authorId })
     .from(ticketEntries)
-    .where(and(eq(ticketEntries.relationshipId, ticket.relationshipId), eq(ticketEntries.ticketId, ticket.id)));
+    .where(
+      and(eq(ticketEntries.relationshipId, ticket.relationshipId), eq(ticketEntries.ticketId, ticket.id)),
+    );
   const ids = new Set<string>();
   for (const r of rows) if (r.id) ids.add(r.id);
   if (ticket.reporterId) ids.add(ticket.reporterId);
@@ -286,7 +299,12 @@ export async function levelHolders(
 
 interface Record_ {
   action: string;
-  entry?: { kind: EntryRow["kind"]; body?: string; data?: Record<string, unknown>; emailMessageId?: string | null };
+  entry?: {
+    kind: EntryRow["kind"];
+    body?: string;
+    data?: Record<string, unknown>;
+    emailMessageId?: string | null;
+  };
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
   notify?: { userIds: Iterable<string>; subject: string; body: string; urgent?: boolean };
@@ -423,7 +441,11 @@ export async function getIntakeForm(ctx: ServiceContext, relationshipId: string)
 }
 
 /** The severity the protocol's matrix suggests for these answers. */
-export async function suggestTicketSeverity(ctx: ServiceContext, relationshipId: string, impact: ImpactInput) {
+export async function suggestTicketSeverity(
+  ctx: ServiceContext,
+  relationshipId: string,
+  impact: ImpactInput,
+) {
   await getRelationshipForViewer(ctx, relationshipId);
   const active = await activeProtocolOrConflict(ctx, relationshipId);
   return { severity: suggestSeverity(active.protocol, impact) };
@@ -435,7 +457,9 @@ async function clientPersonByEmail(ctx: ServiceContext, rel: Relationship, email
     .select({ userId: users.id, name: users.name, email: users.email })
     .from(users)
     .innerJoin(memberships, eq(memberships.userId, users.id))
-    .where(and(eq(sql`lower(${users.email})`, email.trim().toLowerCase()), eq(memberships.orgId, rel.clientOrgId)));
+    .where(
+      and(eq(sql`lower(${users.email})`, email.trim().toLowerCase()), eq(memberships.orgId, rel.clientOrgId)),
+    );
   return row ?? null;
 }
 
@@ -451,21 +475,24 @@ export async function createTicket(
   opts: { emailMessageId?: string | null } = {},
 ) {
   const { row: rel, viewer } = await getRelationshipForViewer(ctx, relationshipId);
-  if (!canRaiseTickets(viewer))
-    throw forbidden("Tickets are raised by the client's people, or by provider staff on their behalf.");
+  if (!canRaiseTickets(viewer)) throw forbidden(actionRefusals.raise);
   const active = await activeProtocolOrConflict(ctx, relationshipId);
   const suggested = suggestSeverity(active.protocol, input.impact);
   const severity = input.severity ?? suggested;
   const reason = input.severityReason?.trim() || null;
   if (severity !== suggested && !reason)
-    throw new AppError("validation_failed", "Choosing another severity than the protocol suggests needs a reason.", {
-      errors: [
-        {
-          path: "body.severityReason",
-          message: `the impact answers suggest ${suggested}; say why this is ${severity}, or choose ${suggested}`,
-        },
-      ],
-    });
+    throw new AppError(
+      "validation_failed",
+      "Choosing another severity than the protocol suggests needs a reason.",
+      {
+        errors: [
+          {
+            path: "body.severityReason",
+            message: `the impact answers suggest ${suggested}; say why this is ${severity}, or choose ${suggested}`,
+          },
+        ],
+      },
+    );
   const actor = ctx.actor!;
   let reporter: { id: string | null; name: string; email: string };
   if (input.reporter) {
@@ -495,7 +522,10 @@ export async function createTicket(
     const [counter] = await tx.db
       .insert(ticketCounters)
       .values({ relationshipId, last: 1 })
-      .onConflictDoUpdate({ target: ticketCounters.relationshipId, set: { last: sql`${ticketCounters.last} + 1` } })
+      .onConflictDoUpdate({
+        target: ticketCounters.relationshipId,
+        set: { last: sql`${ticketCounters.last} + 1` },
+      })
       .returning();
     const at = new Date(now);
     const [created] = await tx.db
@@ -561,7 +591,7 @@ export async function createTicket(
       },
       now,
     );
-    return ticket;
+    return presentSummary(ticket, active.protocol, [], now);
   });
 }
 
@@ -586,11 +616,13 @@ async function change<T>(
   ctx: ServiceContext,
   relationshipId: string,
   ticketId: string,
+  action: TicketAction,
   expectedRevision: number | undefined,
   fn: (c: ChangeContext) => Promise<T>,
 ): Promise<T> {
   return withTransaction(ctx, async (tx) => {
     const { rel, viewer, ticket } = await loadTicket(tx, relationshipId, ticketId, { lock: true });
+    if (!mayAttempt(viewer, action)) throw forbidden(actionRefusals[action]);
     if (expectedRevision !== undefined && expectedRevision !== ticket.revision)
       throw new AppError(
         "conflict",
@@ -607,7 +639,10 @@ function require_(allowed: boolean, why: string): void {
 }
 
 function stateConflict(ticket: TicketRow, what: string): AppError {
-  return new AppError("conflict", `Ticket #${ticket.number} is ${ticket.state.replaceAll("_", " ")}; ${what}.`);
+  return new AppError(
+    "conflict",
+    `Ticket #${ticket.number} is ${ticket.state.replaceAll("_", " ")}; ${what}.`,
+  );
 }
 
 export async function acknowledgeTicket(
@@ -616,7 +651,7 @@ export async function acknowledgeTicket(
   ticketId: string,
   input: { note?: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "acknowledge", input.revision, async (c) => {
     if (c.ticket.state !== "new") throw stateConflict(c.ticket, "only a new ticket is acknowledged");
     require_(c.abilities.acknowledge, "Provider staff acknowledge tickets.");
     const me = c.tx.actor?.type === "user" ? c.tx.actor.userId : null;
@@ -634,7 +669,11 @@ export async function acknowledgeTicket(
       who(c.tx, c.viewer),
       {
         action: "ticket.acknowledged",
-        entry: { kind: "state", body: input.note ?? "", data: { from: "new", to: "acknowledged", withinTarget: responded } },
+        entry: {
+          kind: "state",
+          body: input.note ?? "",
+          data: { from: "new", to: "acknowledged", withinTarget: responded },
+        },
         before: { state: "new" },
         after: { state: "acknowledged", withinTarget: responded, assigneeId: ticket.assigneeId },
         notify: {
@@ -655,7 +694,7 @@ export async function assignTicket(
   ticketId: string,
   input: { assigneeId: string | null; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "assign", input.revision, async (c) => {
     require_(c.abilities.assign, "Provider staff assign open tickets.");
     if (input.assigneeId) {
       const [m] = await c.tx.db
@@ -667,7 +706,9 @@ export async function assignTicket(
           errors: [{ path: "body.assigneeId", message: "not a member of the provider organization" }],
         });
     }
-    const ticket = await settle(c.tx, c.ticket, c.active, c.now, { changes: { assigneeId: input.assigneeId } });
+    const ticket = await settle(c.tx, c.ticket, c.active, c.now, {
+      changes: { assigneeId: input.assigneeId },
+    });
     await record(
       c.tx,
       ticket,
@@ -710,8 +751,12 @@ export async function postInvestigationUpdate(
   ticketId: string,
   input: UpdateInput,
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
-    if (!(c.ticket.state === "acknowledged" || c.ticket.state === "in_progress" || c.ticket.state === "waiting_on_client"))
+  return change(ctx, relationshipId, ticketId, "update", input.revision, async (c) => {
+    if (!(
+      c.ticket.state === "acknowledged" ||
+      c.ticket.state === "in_progress" ||
+      c.ticket.state === "waiting_on_client"
+    ))
       throw stateConflict(c.ticket, "updates are posted on acknowledged tickets still open");
     require_(c.abilities.update, "Provider staff post investigation updates.");
     const state = c.ticket.state === "acknowledged" ? "in_progress" : c.ticket.state;
@@ -727,7 +772,13 @@ export async function postInvestigationUpdate(
         action: "ticket.update_posted",
         entry: {
           kind: "update",
-          data: { found: input.found, trying: input.trying, next: input.next, stuck, stuckReason: input.stuckReason ?? null },
+          data: {
+            found: input.found,
+            trying: input.trying,
+            next: input.next,
+            stuck,
+            stuckReason: input.stuckReason ?? null,
+          },
         },
         after: { stuck, state },
         notify: {
@@ -761,8 +812,13 @@ export async function commentOnTicket(
   ticketId: string,
   input: { body: string; emailMessageId?: string | null },
 ) {
-  return change(ctx, relationshipId, ticketId, undefined, async (c) => {
-    require_(c.abilities.comment, c.ticket.state === "closed" ? "A closed ticket takes no comments; reopen it." : "Advisors read tickets; they do not comment.");
+  return change(ctx, relationshipId, ticketId, "comment", undefined, async (c) => {
+    require_(
+      c.abilities.comment,
+      c.ticket.state === "closed"
+        ? "A closed ticket takes no comments; reopen it."
+        : "Advisors read tickets; they do not comment.",
+    );
     // A reply from the client to a ticket waiting on it hands it back to the provider.
     const resumes = c.ticket.state === "waiting_on_client" && c.viewer.side === "client";
     const ticket = resumes
@@ -800,7 +856,7 @@ export async function waitOnClient(
   ticketId: string,
   input: { question: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "waitOnClient", input.revision, async (c) => {
     if (c.ticket.state !== "acknowledged" && c.ticket.state !== "in_progress")
       throw stateConflict(c.ticket, "only an acknowledged or in-progress ticket waits on the client");
     require_(c.abilities.waitOnClient, "Provider staff put a ticket on hold for the client.");
@@ -811,7 +867,11 @@ export async function waitOnClient(
       who(c.tx, c.viewer),
       {
         action: "ticket.waiting_on_client",
-        entry: { kind: "state", body: input.question, data: { from: c.ticket.state, to: "waiting_on_client" } },
+        entry: {
+          kind: "state",
+          body: input.question,
+          data: { from: c.ticket.state, to: "waiting_on_client" },
+        },
         before: { state: c.ticket.state },
         after: { state: "waiting_on_client" },
         notify: {
@@ -832,8 +892,9 @@ export async function resumeTicket(
   ticketId: string,
   input: { note?: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
-    if (c.ticket.state !== "waiting_on_client") throw stateConflict(c.ticket, "only a ticket waiting on the client resumes");
+  return change(ctx, relationshipId, ticketId, "resume", input.revision, async (c) => {
+    if (c.ticket.state !== "waiting_on_client")
+      throw stateConflict(c.ticket, "only a ticket waiting on the client resumes");
     require_(c.abilities.resume, "Provider staff, the reporter or the client's IT contact resume a ticket.");
     const ticket = await settle(c.tx, c.ticket, c.active, c.now, { changes: { state: "in_progress" } });
     await record(
@@ -842,7 +903,11 @@ export async function resumeTicket(
       who(c.tx, c.viewer),
       {
         action: "ticket.resumed",
-        entry: { kind: "state", body: input.note ?? "", data: { from: "waiting_on_client", to: "in_progress" } },
+        entry: {
+          kind: "state",
+          body: input.note ?? "",
+          data: { from: "waiting_on_client", to: "in_progress" },
+        },
         before: { state: "waiting_on_client" },
         after: { state: "in_progress" },
         notify: {
@@ -863,8 +928,11 @@ export async function changeSeverity(
   ticketId: string,
   input: { severity: Severity; reason: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
-    require_(c.abilities.changeSeverity, "Provider staff, the reporter or the client's IT contact, approver or executive change the severity of an open ticket.");
+  return change(ctx, relationshipId, ticketId, "changeSeverity", input.revision, async (c) => {
+    require_(
+      c.abilities.changeSeverity,
+      "Provider staff, the reporter or the client's IT contact, approver or executive change the severity of an open ticket.",
+    );
     if (input.severity === c.ticket.severity)
       throw new AppError("conflict", `Ticket #${c.ticket.number} is already ${input.severity}.`);
     // Deadlines are recomputed from the ticket's start with the new targets; pauses already
@@ -876,8 +944,15 @@ export async function changeSeverity(
       who(c.tx, c.viewer),
       {
         action: "ticket.severity_changed",
-        entry: { kind: "severity", body: input.reason, data: { from: c.ticket.severity, to: input.severity } },
-        before: { severity: c.ticket.severity, resolutionDueAt: c.ticket.resolutionDueAt?.toISOString() ?? null },
+        entry: {
+          kind: "severity",
+          body: input.reason,
+          data: { from: c.ticket.severity, to: input.severity },
+        },
+        before: {
+          severity: c.ticket.severity,
+          resolutionDueAt: c.ticket.resolutionDueAt?.toISOString() ?? null,
+        },
         after: {
           severity: input.severity,
           reason: input.reason,
@@ -951,7 +1026,9 @@ async function escalateWithin(
         trigger: opts.trigger,
         holders: holders.map((h) => h.email),
         authority: level.authority.summary,
-        ...(opts.dueAt !== undefined ? { dueAt: new Date(opts.dueAt).toISOString(), firedAt: new Date(c.now).toISOString() } : {}),
+        ...(opts.dueAt !== undefined
+          ? { dueAt: new Date(opts.dueAt).toISOString(), firedAt: new Date(c.now).toISOString() }
+          : {}),
       },
       // Exactly the people of the level and the ticket's participants: not everyone with access.
       notify: {
@@ -977,7 +1054,7 @@ export async function escalateTicket(
   ticketId: string,
   input: { level: string; justification: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "escalate", input.revision, async (c) => {
     const levels = c.active.protocol.doc.escalation.levels;
     const level = levels.find((l) => l.id === input.level);
     if (!level)
@@ -988,12 +1065,19 @@ export async function escalateTicket(
       throw stateConflict(c.ticket, "reopen it before escalating");
     const current = levels.findIndex((l) => l.id === c.ticket.escalationLevel);
     if (levels.indexOf(level) <= current)
-      throw new AppError("conflict", `Ticket #${c.ticket.number} is already at ${c.ticket.escalationLevel}; escalate to a higher level.`);
+      throw new AppError(
+        "conflict",
+        `Ticket #${c.ticket.number} is already at ${c.ticket.escalationLevel}; escalate to a higher level.`,
+      );
     require_(
       c.abilities.escalateTo.includes(level.id),
       `The protocol lets ${level.requested_by.join(", ") || "nobody"} escalate to ${level.name}.`,
     );
-    return escalateWithin(c, c.ticket, level.id, { reason: input.justification, automatic: false, trigger: "manual" });
+    return escalateWithin(c, c.ticket, level.id, {
+      reason: input.justification,
+      automatic: false,
+      trigger: "manual",
+    });
   });
 }
 
@@ -1003,20 +1087,27 @@ export async function deescalateTicket(
   ticketId: string,
   input: { level: string | null; reason: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "deescalate", input.revision, async (c) => {
     const levels = c.active.protocol.doc.escalation.levels;
     const current = levels.findIndex((l) => l.id === c.ticket.escalationLevel);
     if (current < 0) throw new AppError("conflict", `Ticket #${c.ticket.number} is not escalated.`);
     const target = input.level === null ? -1 : levels.findIndex((l) => l.id === input.level);
     if (input.level !== null && target < 0)
       throw new AppError("validation_failed", "No such escalation level in the protocol.", {
-        errors: [{ path: "body.level", message: `choose a level below ${c.ticket.escalationLevel}, or null` }],
+        errors: [
+          { path: "body.level", message: `choose a level below ${c.ticket.escalationLevel}, or null` },
+        ],
       });
     if (target >= current)
       throw new AppError("validation_failed", "De-escalation goes to a lower level.", {
-        errors: [{ path: "body.level", message: `choose a level below ${c.ticket.escalationLevel}, or null` }],
+        errors: [
+          { path: "body.level", message: `choose a level below ${c.ticket.escalationLevel}, or null` },
+        ],
       });
-    require_(c.abilities.deescalate, "The holders of the current level (or the account manager or client executive) de-escalate.");
+    require_(
+      c.abilities.deescalate,
+      "The holders of the current level (or the account manager or client executive) de-escalate.",
+    );
     const to = target < 0 ? null : levels[target]!.id;
     const ticket = await settle(c.tx, c.ticket, c.active, c.now, { changes: { escalationLevel: to } });
     await record(
@@ -1025,7 +1116,11 @@ export async function deescalateTicket(
       who(c.tx, c.viewer),
       {
         action: "ticket.deescalated",
-        entry: { kind: "escalation", body: input.reason, data: { from: c.ticket.escalationLevel, to, deescalated: true } },
+        entry: {
+          kind: "escalation",
+          body: input.reason,
+          data: { from: c.ticket.escalationLevel, to, deescalated: true },
+        },
         before: { escalationLevel: c.ticket.escalationLevel },
         after: { escalationLevel: to, reason: input.reason },
         notify: {
@@ -1049,9 +1144,15 @@ export interface ResolveInput {
 }
 
 /** Resolves a ticket. Critical and high tickets need a root cause, the fix, and how it is prevented. */
-export async function resolveTicket(ctx: ServiceContext, relationshipId: string, ticketId: string, input: ResolveInput) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
-    if (c.ticket.state === "resolved" || c.ticket.state === "closed") throw stateConflict(c.ticket, "it is already resolved");
+export async function resolveTicket(
+  ctx: ServiceContext,
+  relationshipId: string,
+  ticketId: string,
+  input: ResolveInput,
+) {
+  return change(ctx, relationshipId, ticketId, "resolve", input.revision, async (c) => {
+    if (c.ticket.state === "resolved" || c.ticket.state === "closed")
+      throw stateConflict(c.ticket, "it is already resolved");
     require_(c.abilities.resolve, "Provider staff resolve tickets.");
     if (c.ticket.severity === "critical" || c.ticket.severity === "high") {
       const missing = (["rootCause", "fix", "prevention"] as const).filter((k) => !input[k]?.trim());
@@ -1097,7 +1198,9 @@ export async function resolveTicket(ctx: ServiceContext, relationshipId: string,
           subject: `#${ticket.number} resolved: ${ticket.title}`,
           body:
             `${eventActor(c.tx.actor).name} resolved the ticket: ${input.summary}` +
-            (input.rootCause ? `\n\nRoot cause: ${input.rootCause}\nFix: ${input.fix}\nPrevention: ${input.prevention}` : "") +
+            (input.rootCause
+              ? `\n\nRoot cause: ${input.rootCause}\nFix: ${input.fix}\nPrevention: ${input.prevention}`
+              : "") +
             `\n\nConfirm it is fixed, or reopen it, by ${new Date(closeDue).toISOString()}; after that it closes by itself.`,
         },
         webhook: { resolution },
@@ -1125,9 +1228,12 @@ export async function confirmResolution(
   ticketId: string,
   input: { note?: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "confirm", input.revision, async (c) => {
     if (c.ticket.state !== "resolved") throw stateConflict(c.ticket, "only a resolved ticket is confirmed");
-    require_(c.abilities.confirm, "The reporter or the client's IT contact, approver or executive confirm a resolution.");
+    require_(
+      c.abilities.confirm,
+      "The reporter or the client's IT contact, approver or executive confirm a resolution.",
+    );
     return closeWithin(c, c.ticket, who(c.tx, c.viewer), { confirmed: true, note: input.note ?? "" });
   });
 }
@@ -1147,12 +1253,18 @@ async function closeWithin(
     actor,
     {
       action: "ticket.closed",
-      entry: { kind: "state", body: opts.note, data: { from: "resolved", to: "closed", confirmed: opts.confirmed } },
+      entry: {
+        kind: "state",
+        body: opts.note,
+        data: { from: "resolved", to: "closed", confirmed: opts.confirmed },
+      },
       before: { state: "resolved" },
       after: {
         state: "closed",
         confirmed: opts.confirmed,
-        ...(opts.dueAt !== undefined ? { dueAt: new Date(opts.dueAt).toISOString(), firedAt: new Date(c.now).toISOString() } : {}),
+        ...(opts.dueAt !== undefined
+          ? { dueAt: new Date(opts.dueAt).toISOString(), firedAt: new Date(c.now).toISOString() }
+          : {}),
       },
       notify: {
         userIds: await participantsOf(c.tx, closed),
@@ -1173,10 +1285,13 @@ export async function reopenTicket(
   ticketId: string,
   input: { reason: string; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, input.revision, async (c) => {
+  return change(ctx, relationshipId, ticketId, "reopen", input.revision, async (c) => {
     if (c.ticket.state !== "resolved" && c.ticket.state !== "closed")
       throw stateConflict(c.ticket, "only a resolved or closed ticket is reopened");
-    require_(c.abilities.reopen, "The reporter or the client's IT contact, approver or executive reopen a ticket.");
+    require_(
+      c.abilities.reopen,
+      "The reporter or the client's IT contact, approver or executive reopen a ticket.",
+    );
     const ticket = await settle(c.tx, c.ticket, c.active, c.now, {
       changes: { state: "in_progress", resolvedAt: null, closedAt: null, closeDueAt: null },
     });
@@ -1228,9 +1343,14 @@ export async function processTicketTimers(ctx: ServiceContext, ticketId: string)
     }
     const active = await loadActiveProtocol(tx.db, ticket.relationshipId);
     if (!active) return [];
-    const [rel] = await tx.db.execute(
-      sql`select client_org_id as "clientOrgId", provider_org_id as "providerOrgId", name from relationships where id = ${ticket.relationshipId}`,
-    ).then((r) => (r as unknown as { rows: { clientOrgId: string; providerOrgId: string; name: string }[] }).rows);
+    const [rel] = await tx.db
+      .execute(
+        sql`select client_org_id as "clientOrgId", provider_org_id as "providerOrgId", name from relationships where id = ${ticket.relationshipId}`,
+      )
+      .then(
+        (r) =>
+          (r as unknown as { rows: { clientOrgId: string; providerOrgId: string; name: string }[] }).rows,
+      );
     const c = { tx, rel: rel as unknown as Relationship, active, now };
     const fired: DueItem[] = [];
     let current = ticket;
@@ -1262,7 +1382,12 @@ export async function processTicketTimers(ctx: ServiceContext, ticketId: string)
 }
 
 async function fire(
-  c: { tx: ServiceContext; rel: Relationship; active: { versionId: string; number: number; protocol: CompiledProtocol }; now: number },
+  c: {
+    tx: ServiceContext;
+    rel: Relationship;
+    active: { versionId: string; number: number; protocol: CompiledProtocol };
+    now: number;
+  },
   ticket: TicketRow,
   item: DueItem,
   views: Record<ClockName, ClockView>,
@@ -1273,7 +1398,12 @@ async function fire(
   switch (item.kind) {
     case "escalate": {
       const level = c.active.protocol.doc.escalation.levels.find((l) => l.id === item.level)!;
-      const trigger = level.trigger === "manual" ? "manual" : level.trigger.after_breach ? `${level.trigger.clock} ${level.trigger.after_breach} after breach` : `${level.trigger.clock} ${level.trigger.at ?? "100%"}`;
+      const trigger =
+        level.trigger === "manual"
+          ? "manual"
+          : level.trigger.after_breach
+            ? `${level.trigger.clock} ${level.trigger.after_breach} after breach`
+            : `${level.trigger.clock} ${level.trigger.at ?? "100%"}`;
       return escalateWithin(c, ticket, level.id, {
         reason: `The ${trigger} trigger of the protocol's escalation ladder was reached.`,
         automatic: true,
@@ -1287,7 +1417,9 @@ async function fire(
     case "breach": {
       const v = views[item.clock!];
       const breach = item.kind === "breach";
-      const watchers = ticket.assigneeId ? [ticket.assigneeId] : await provider(["technician", "senior_technician"]);
+      const watchers = ticket.assigneeId
+        ? [ticket.assigneeId]
+        : await provider(["technician", "senior_technician"]);
       await record(
         c.tx,
         ticket,
@@ -1295,7 +1427,12 @@ async function fire(
         {
           action: breach ? "ticket.breached" : "ticket.clock_warning",
           entry: { kind: "clock", data: { clock: item.clock, pct: item.pct, deadline: v.dueAt, ...timing } },
-          after: { clock: item.clock, pct: item.pct, deadline: v.dueAt === null ? null : new Date(v.dueAt).toISOString(), ...timing },
+          after: {
+            clock: item.clock,
+            pct: item.pct,
+            deadline: v.dueAt === null ? null : new Date(v.dueAt).toISOString(),
+            ...timing,
+          },
           notify: {
             userIds: breach ? [...watchers, ...(await participantsOf(c.tx, ticket))] : watchers,
             subject: breach
@@ -1357,7 +1494,9 @@ export async function runDueTimers(ctx: ServiceContext, opts: { limit?: number; 
     const due = await ctx.db
       .select({ id: tickets.id })
       .from(tickets)
-      .where(and(sql`${tickets.nextCheckAt} is not null`, lt(tickets.nextCheckAt, new Date(cutoff.getTime() + 1))))
+      .where(
+        and(sql`${tickets.nextCheckAt} is not null`, lt(tickets.nextCheckAt, new Date(cutoff.getTime() + 1))),
+      )
       .orderBy(asc(tickets.nextCheckAt))
       .limit(limit);
     if (!due.length) break;
@@ -1430,6 +1569,7 @@ export async function listTickets(ctx: ServiceContext, relationshipId: string, q
     );
   }
   if (query.before) conditions.push(lt(tickets.number, query.before));
+  // Open tickets by default come first only through the state filter; the list is newest first.
   const now = ctx.clock.now();
   const items: ReturnType<typeof presentSummary>[] = [];
   let cursor: number | null = null;
@@ -1457,7 +1597,12 @@ export async function listTickets(ctx: ServiceContext, relationshipId: string, q
           )
       : [];
     for (const row of rows) {
-      const summary = presentSummary(row, active?.protocol ?? null, pauses.filter((p) => p.ticketId === row.id), now);
+      const summary = presentSummary(
+        row,
+        active?.protocol ?? null,
+        pauses.filter((p) => p.ticketId === row.id),
+        now,
+      );
       if (!query.clock || summary.clockStatus === query.clock) items.push(summary);
       if (items.length >= limit) break;
     }
@@ -1474,13 +1619,11 @@ function headline(views: Record<ClockName, ClockView> | null) {
   const running = Object.values(views).filter((v) => v.stoppedAt === null && v.startedAt !== null);
   const order: Record<string, number> = { breached: 0, paused: 3, warning: 1, on_track: 2, none: 4 };
   const worst = running.sort((a, b) => (order[a.status] ?? 5) - (order[b.status] ?? 5))[0];
-  const next = running
-    .filter((v) => v.dueAt !== null)
-    .sort((a, b) => a.dueAt! - b.dueAt!)[0];
+  const next = running.filter((v) => v.dueAt !== null).sort((a, b) => a.dueAt! - b.dueAt!)[0];
   const status = worst?.status ?? "none";
   return {
     clockStatus: (status === "met" || status === "missed" ? "none" : status) as ClockFilter | "none",
-    nextDeadline: next ? { clock: next.name, at: next.dueAt!, status: next.status } : null,
+    nextDeadline: next ? { clock: next.name, at: isoAt(next.dueAt)!, status: next.status } : null,
   };
 }
 
@@ -1495,11 +1638,11 @@ function presentSummary(row: TicketRow, p: CompiledProtocol | null, pauses: Paus
     assigneeId: row.assigneeId,
     reporterName: row.reporterName,
     escalationLevel: row.escalationLevel,
-    createdAt: row.createdAt.getTime(),
-    updatedAt: row.updatedAt.getTime(),
-    responseDueAt: ms(row.responseDueAt),
-    resolutionDueAt: ms(row.resolutionDueAt),
-    updateDueAt: ms(row.updateDueAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    responseDueAt: isoDate(row.responseDueAt),
+    resolutionDueAt: isoDate(row.resolutionDueAt),
+    updateDueAt: isoDate(row.updateDueAt),
     ...headline(views),
   };
 }
@@ -1535,7 +1678,8 @@ export async function getTicket(ctx: ServiceContext, relationshipId: string, tic
     assignee: assignee ? { id: assignee.userId, name: assignee.name } : null,
     impact: {
       peopleAffected: ticket.peopleAffected,
-      peopleAffectedLabel: active?.protocol.doc.impact_matrix.people_affected[ticket.peopleAffected] ?? ticket.peopleAffected,
+      peopleAffectedLabel:
+        active?.protocol.doc.impact_matrix.people_affected[ticket.peopleAffected] ?? ticket.peopleAffected,
       workaround: ticket.workaround,
       criticalFunctionStopped: ticket.criticalFunctionStopped,
       affectedSystems: ticket.affectedSystems,
@@ -1544,10 +1688,10 @@ export async function getTicket(ctx: ServiceContext, relationshipId: string, tic
     suggestedSeverity: ticket.suggestedSeverity,
     severityReason: ticket.severityReason,
     severityInfo: severitySpec ? { name: severitySpec.name, impact: severitySpec.impact } : null,
-    acknowledgedAt: ms(ticket.acknowledgedAt),
-    resolvedAt: ms(ticket.resolvedAt),
-    closedAt: ms(ticket.closedAt),
-    closeDueAt: ms(ticket.closeDueAt),
+    acknowledgedAt: isoDate(ticket.acknowledgedAt),
+    resolvedAt: isoDate(ticket.resolvedAt),
+    closedAt: isoDate(ticket.closedAt),
+    closeDueAt: isoDate(ticket.closeDueAt),
     resolution: ticket.resolution ?? null,
     revision: ticket.revision,
     protocolVersion: active?.number ?? null,
@@ -1555,14 +1699,14 @@ export async function getTicket(ctx: ServiceContext, relationshipId: string, tic
       ? Object.values(views).map((v) => ({
           name: v.name,
           calendar: v.calendar,
-          startedAt: v.startedAt,
-          dueAt: v.dueAt,
-          stoppedAt: v.stoppedAt,
+          startedAt: isoAt(v.startedAt),
+          dueAt: isoAt(v.dueAt),
+          stoppedAt: isoAt(v.stoppedAt),
           budgetMs: v.budgetMs,
           usedMs: v.usedMs,
           status: v.status,
-          pauses: v.pauses.map(([s, e]) => ({ from: s, to: Number.isFinite(e) ? e : null })),
-          thresholds: v.thresholds,
+          pauses: v.pauses.map(([s, e]) => ({ from: isoAt(s)!, to: Number.isFinite(e) ? isoAt(e) : null })),
+          thresholds: v.thresholds.map((th) => ({ pct: th.pct, at: isoAt(th.at) })),
         }))
       : [],
     escalation: {
@@ -1581,7 +1725,9 @@ export async function getTicket(ctx: ServiceContext, relationshipId: string, tic
         authority: l.authority,
       })),
     },
-    providerStaff: isProviderStaff(viewer) ? people.map((p) => ({ userId: p.userId, name: p.name, role: p.role })) : [],
+    providerStaff: isProviderStaff(viewer)
+      ? people.map((p) => ({ userId: p.userId, name: p.name, role: p.role }))
+      : [],
     entries: entries.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -1589,7 +1735,7 @@ export async function getTicket(ctx: ServiceContext, relationshipId: string, tic
       side: e.side,
       body: e.body,
       data: e.data ?? null,
-      createdAt: e.createdAt.getTime(),
+      createdAt: e.createdAt.toISOString(),
     })),
     abilities: ticketAbilities(viewer, actorId(ctx), ticket, active?.protocol.doc ?? null),
   };
