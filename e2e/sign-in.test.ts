@@ -136,16 +136,16 @@ describe("signing in and following a relationship", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     const menu = page.getByRole("button", { name: "Open navigation" });
     await menu.click();
-    await nav.getByRole("link", { name: /Tickets/ }).waitFor();
+    await nav.getByRole("link", { name: /Changes/ }).waitFor();
     // Ben is an end user without admin rights: no API tokens, no People pages.
     expect(await nav.getByRole("link", { name: "API tokens" }).count()).toBe(0);
     expect(await nav.getByRole("link", { name: /^People — / }).count()).toBe(0);
 
     // A module that is not built yet says so, and choosing it closes the navigation.
-    await nav.getByRole("link", { name: /Tickets/ }).click();
-    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/tickets$/);
-    await page.getByRole("heading", { level: 1, name: "Tickets" }).waitFor();
-    await page.getByText("Tickets is not available yet").waitFor();
+    await nav.getByRole("link", { name: /Changes/ }).click();
+    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/changes$/);
+    await page.getByRole("heading", { level: 1, name: "Changes" }).waitFor();
+    await page.getByText("Changes is not available yet").waitFor();
     await page.getByRole("button", { name: "Open navigation" }).waitFor();
   });
 });

@@ -58,6 +58,7 @@ function sample(s: JsonSchema): unknown {
       if (s.format === "uuid") return randomUUID();
       if (s.pattern === "^[0-9a-fA-F]{64}$") return "0".repeat(64);
       if (s.format === "date-time") return "2026-11-20T16:30:00Z";
+      if (s.format === "uri") return "https://walk.example/hook";
       return "x".repeat(Math.max(s.minLength ?? 1, 12));
     case "integer":
     case "number":
@@ -78,6 +79,7 @@ let b: Tenant;
 let tokenId: string;
 let sessionId: string;
 let versionId: string;
+let endpointId: string;
 
 /** The default protocol as a draft in a tenant's relationship, proposed when asked. */
 async function protocolVersion(tenant: Tenant, proposed = false): Promise<{ id: string; sha: string }> {
@@ -138,13 +140,33 @@ beforeAll(async () => {
     .where(and(eq(sessions.userId, a.people.clientAdmin.userId)));
   sessionId = s!.id;
   versionId = (await protocolVersion(a)).id;
+  endpointId = await webhookEndpoint(a);
 });
+
+/** A webhook endpoint of the tenant's client organization. */
+async function webhookEndpoint(tenant: Tenant): Promise<string> {
+  const res = await request(t, tenant.people.clientAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/webhooks`,
+    payload: { url: "https://walk.example/receiver" },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().endpoint.id;
+}
+
 afterAll(async () => t?.close());
 
 function urlFor(
   path: string,
   tenant: Tenant,
-  ids: { tokenId: string; sessionId: string; userId?: string; versionId?: string; notificationId?: string },
+  ids: {
+    tokenId: string;
+    sessionId: string;
+    userId?: string;
+    versionId?: string;
+    notificationId?: string;
+    endpointId?: string;
+  },
   query: string[] = [],
 ): string {
   const version = ids.versionId ?? versionId;
@@ -152,6 +174,7 @@ function urlFor(
   return `${path
     .replace("{versionId}", version)
     .replace("{notificationId}", ids.notificationId ?? randomUUID())
+    .replace("{endpointId}", ids.endpointId ?? endpointId)
     .replace("{relationshipId}", tenant.relationshipId)
     .replace("{orgId}", tenant.clientOrgId)
     .replace("{userId}", ids.userId ?? tenant.people.member.userId)
@@ -279,6 +302,19 @@ describe("authorization walk over the OpenAPI document", () => {
         op.access.scope === "relationship" && !op.access.admin
           ? fresh.people.providerAdmin
           : fresh.people.clientAdmin;
+      if (op.path.endsWith("/notifications/stream")) {
+        // An event stream never ends: take its answer, then hang up.
+        const hangUp = new AbortController();
+        const res = await request(t, actor, {
+          method: "GET",
+          url: urlFor(op.path, fresh, { tokenId, sessionId }),
+          payloadAsStream: true,
+          signal: hangUp.signal,
+        });
+        expect(res.statusCode, `${op.method} ${op.path}`).toBe(200);
+        hangUp.abort();
+        continue;
+      }
       const created = await request(t, fresh.people.clientAdmin, {
         method: "POST",
         url: `/api/v1/relationships/${fresh.relationshipId}/tokens`,
@@ -310,7 +346,14 @@ describe("authorization walk over the OpenAPI document", () => {
         const list = await request(t, actor, { method: "GET", url: "/api/v1/notifications" });
         notificationId = list.json().items[0].id;
       }
+      const ownEndpointId = op.path.includes("{endpointId}") ? await webhookEndpoint(fresh) : undefined;
       const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
+      if (payload && "timeZone" in payload)
+        Object.assign(payload, {
+          timeZone: "Europe/Berlin",
+          quietHours: { start: "22:00", end: "07:00" },
+          dailyDigestAt: "08:00",
+        });
       if (payload && "documentSha256" in payload) payload.documentSha256 = version!.sha;
       if (payload && "versionId" in payload) payload.versionId = version!.id;
       if (payload && "ics" in payload)
@@ -326,6 +369,7 @@ describe("authorization walk over the OpenAPI document", () => {
             userId: invited.json().member.userId,
             ...(version ? { versionId: version.id } : {}),
             ...(notificationId ? { notificationId } : {}),
+            ...(ownEndpointId ? { endpointId: ownEndpointId } : {}),
           },
           op.query,
         ),

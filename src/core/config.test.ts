@@ -1,6 +1,8 @@
+import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, settings } from "./config.ts";
 
 describe("configuration", () => {
   it("has defaults that start the embedded database in ./data", () => {
@@ -45,5 +47,30 @@ describe("configuration", () => {
     expect(loadConfig({ PUBLIC_URL: "https://liaison.example.org/" }).publicUrl).toBe(
       "https://liaison.example.org",
     );
+  });
+
+  it("reads the SMTP server and sender, and never repeats the SMTP password in a problem", () => {
+    const c = loadConfig({ LIAISON_SMTP_URL: "smtp://mailer:s3cret@mail.example.com:587" });
+    expect(c.smtpUrl).toBe("smtp://mailer:s3cret@mail.example.com:587");
+    expect(c.mailFrom).toBe("Liaison <liaison@localhost>");
+    try {
+      loadConfig({ LIAISON_SMTP_URL: "http://mailer:s3cret@mail.example.com", LIAISON_MAIL_FROM: "nobody" });
+      expect.unreachable();
+    } catch (err) {
+      const text = (err as ConfigError).problems.join("\n");
+      expect(text).toMatch(/LIAISON_SMTP_URL=.*mailer:\*\*\*@mail\.example\.com.*smtp:\/\//);
+      expect(text).not.toContain("s3cret");
+      expect(text).toMatch(/LIAISON_MAIL_FROM="nobody" must be an address/);
+    }
+  });
+
+  it("is documented in README.md's configuration table, one row per setting", () => {
+    const readme = fs.readFileSync(
+      path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../README.md"),
+      "utf8",
+    );
+    for (const s of Object.values(settings)) {
+      expect(readme, s.env).toMatch(new RegExp(`^\\| \`${s.env}\` +\\| \`${s.flag}\` +\\|`, "m"));
+    }
   });
 });

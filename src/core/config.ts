@@ -55,6 +55,32 @@ export const settings = {
     default: "1048576",
     doc: "largest request body accepted",
   },
+  smtpUrl: {
+    env: "LIAISON_SMTP_URL",
+    flag: "--smtp-url",
+    default: "",
+    doc: "SMTP server for email, e.g. smtp://user:pass@host:587 (smtps:// for implicit TLS); empty: emails are recorded as not sent",
+    secret: true,
+  },
+  mailFrom: {
+    env: "LIAISON_MAIL_FROM",
+    flag: "--mail-from",
+    default: "Liaison <liaison@localhost>",
+    doc: "sender of every email",
+  },
+  intakeDomain: {
+    env: "LIAISON_INTAKE_DOMAIN",
+    flag: "--intake-domain",
+    default: "",
+    doc: "mail domain of the ticket intake addresses (tickets+<key>@domain); default: the host of PUBLIC_URL",
+  },
+  intakeSecret: {
+    env: "LIAISON_INTAKE_SECRET",
+    flag: "--intake-secret",
+    default: "",
+    doc: "shared secret the mail gateway sends (Authorization: Bearer …) to POST /api/v1/intake/email; empty: the endpoint is off",
+    secret: "whole",
+  },
 } as const;
 
 export type SettingName = keyof typeof settings;
@@ -92,6 +118,34 @@ const configSchema = z.object({
     .int("must be a whole number")
     .min(1024, "must be at least 1024")
     .max(100 * 1024 * 1024, "must be at most 104857600"),
+  smtpUrl: z
+    .string()
+    .refine(
+      (v) => v === "" || (/^smtps?:\/\//.test(v) && URL.canParse(v) && new URL(v).hostname !== ""),
+      "must be empty or a URL such as smtp://user:password@mail.example.com:587",
+    ),
+  mailFrom: z
+    .string()
+    .trim()
+    .regex(
+      /^([^<>@]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/,
+      "must be an address such as liaison@example.com or Liaison <liaison@example.com>",
+    ),
+  intakeDomain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^$|^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
+      "must be a mail domain such as support.example.com",
+    ),
+  intakeSecret: z
+    .string()
+    .refine(
+      (v) => v === "" || v.length >= 24,
+      "must be empty (email intake off) or at least 24 characters; generate one with `openssl rand -hex 32`",
+    )
+    .refine((v) => !/\s/.test(v), "must not contain spaces"),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -100,6 +154,11 @@ export type Config = z.infer<typeof configSchema> & {
   /** PUBLIC_URL without a trailing slash, defaulted from PORT. */
   publicUrl: string;
 };
+
+/** A URL's password replaced by ***, so a setting holding one can be shown in messages. */
+export function redactUrlPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
+}
 
 /** Raised when configuration is invalid; `problems` lists every one, each naming its variable. */
 export class ConfigError extends Error {
@@ -132,7 +191,14 @@ export function loadConfig(
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]) as SettingName;
-      return `${source[key] ?? key}=${JSON.stringify(raw[key])} ${issue.message}`;
+      const s = settings[key];
+      // A URL keeps all but its password; a secret that is all secret is not shown at all.
+      const value = !("secret" in s)
+        ? raw[key]
+        : s.secret === "whole"
+          ? "[redacted]"
+          : redactUrlPassword(String(raw[key]));
+      return `${source[key] ?? key}=${JSON.stringify(value)} ${issue.message}`;
     });
     throw new ConfigError(problems);
   }
@@ -143,5 +209,6 @@ export function loadConfig(
     dataDir: path.resolve(c.dataDir),
     database: c.databaseUrl ? "postgres" : "pglite",
     publicUrl,
+    intakeDomain: c.intakeDomain || new URL(publicUrl).hostname,
   };
 }

@@ -22,6 +22,8 @@ import { HomePage } from "./shell/HomePage.tsx";
 import { NotFoundPage } from "./shell/NotFoundPage.tsx";
 import { UpcomingModulePage } from "./shell/UpcomingModulePage.tsx";
 import { theme } from "./theme.ts";
+import { TicketPage } from "./tickets/TicketPage.tsx";
+import { TicketsPage } from "./tickets/TicketsPage.tsx";
 
 /** Providers and routes. Every page except sign-in and set-up sits behind RequireAuth. */
 export function App() {
@@ -52,6 +54,8 @@ export function App() {
               <Route path="r/:relationshipId/audit" element={<RelationshipAuditPage />} />
               <Route path="r/:relationshipId/tokens" element={<TokensPage />} />
               <Route path="r/:relationshipId/protocol" element={<ProtocolPage />} />
+              <Route path="r/:relationshipId/tickets" element={<TicketsPage />} />
+              <Route path="r/:relationshipId/tickets/:ticketId" element={<TicketPage />} />
               <Route path="relationships/:relationshipId/*" element={<ApiPathRedirect />} />
               <Route path="r/:relationshipId/:module" element={<UpcomingModulePage />} />
               <Route path="org/:orgId/people" element={<PeoplePage />} />

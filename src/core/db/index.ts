@@ -35,6 +35,17 @@ export interface Database {
   migrationsCurrent(): Promise<boolean>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /**
+   * Subscribes to `NOTIFY` on a channel. A payload arrives only after the transaction that sent
+   * it commits, from any process on PostgreSQL. `onResync` runs after the listening connection
+   * was lost and restored: whatever was sent in between is lost, so subscribers should refresh.
+   * Resolves, once listening, to the unsubscribe function.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onResync?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -95,6 +106,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       async ping() {
         await client.query("select 1");
       },
+      async listen(channel, onMessage) {
+        // One embedded connection: it sees every commit, so it never needs to resync.
+        const unsubscribe = await client.listen(checkChannel(channel), onMessage);
+        return async () => {
+          if (!client.closed) await unsubscribe();
+        };
+      },
       async close() {
         try {
           if (!client.closed) await client.close();
@@ -109,6 +127,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   // An idle client that errors (e.g. the server restarted) must not crash the process.
   pool.on("error", () => {});
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  const listener = new PgListener(opts.url);
   return {
     db,
     kind: "postgres",
@@ -131,8 +150,124 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     async ping() {
       await pool.query("select 1");
     },
+    listen: (channel, onMessage, onResync) => listener.listen(checkChannel(channel), onMessage, onResync),
     async close() {
+      await listener.close();
       await pool.end();
     },
   };
+}
+
+/** Channel names are identifiers; they are put into LISTEN statements as such. */
+function checkChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  return channel;
+}
+
+interface Subscriber {
+  onMessage: (payload: string) => void;
+  onResync?: () => void;
+}
+
+/**
+ * LISTEN on PostgreSQL needs a connection of its own (a pooled one would be handed to other
+ * queries). One per process serves every subscriber; when it drops, it reconnects with backoff,
+ * listens again and tells subscribers to resync.
+ */
+class PgListener {
+  private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private readonly channels = new Map<string, Set<Subscriber>>();
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+
+  constructor(private readonly url: string) {}
+
+  async listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onResync?: () => void,
+  ): Promise<() => Promise<void>> {
+    if (this.closed) throw new Error("the database is closed");
+    const sub: Subscriber = { onMessage, onResync };
+    let subs = this.channels.get(channel);
+    const first = !subs;
+    if (!subs) {
+      subs = new Set();
+      this.channels.set(channel, subs);
+    }
+    subs.add(sub);
+    try {
+      const client = await this.connect();
+      if (first) await client.query(`LISTEN ${channel}`);
+    } catch (err) {
+      subs.delete(sub);
+      if (subs.size === 0) this.channels.delete(channel);
+      throw err;
+    }
+    return async () => {
+      const set = this.channels.get(channel);
+      if (!set?.delete(sub) || set.size > 0) return;
+      this.channels.delete(channel);
+      await this.client?.query(`UNLISTEN ${channel}`).catch(() => {});
+    };
+  }
+
+  private connect(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, application_name: "liaison-listen" });
+      client.on("notification", (msg) => {
+        for (const sub of this.channels.get(msg.channel) ?? []) sub.onMessage(msg.payload ?? "");
+      });
+      // A lost connection (server restart, network) is re-established; subscribers resync.
+      client.on("error", () => this.lost(client));
+      client.on("end", () => this.lost(client));
+      try {
+        await client.connect();
+        for (const channel of this.channels.keys()) await client.query(`LISTEN ${channel}`);
+      } catch (err) {
+        await client.end().catch(() => {});
+        throw err;
+      } finally {
+        this.connecting = null;
+      }
+      this.client = client;
+      this.failures = 0;
+      return client;
+    })();
+    return this.connecting;
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => {});
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retryTimer || this.channels.size === 0) return;
+    const delay = Math.min(30_000, 500 * 2 ** this.failures++);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect().then(
+        () => {
+          for (const subs of this.channels.values()) for (const sub of subs) sub.onResync?.();
+        },
+        () => this.scheduleReconnect(),
+      );
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const client = this.client ?? (await this.connecting?.catch(() => null)) ?? null;
+    this.client = null;
+    this.channels.clear();
+    await client?.end().catch(() => {});
+  }
 }

@@ -4,3 +4,4 @@ export * from "../events/events.tables.ts";
 export * from "../notify/notify.tables.ts";
 export * from "../../modules/protocol/protocol.tables.ts";
 export * from "../../modules/tickets/tickets.tables.ts";
+export * from "../../modules/tickets/intake.tables.ts";

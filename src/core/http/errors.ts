@@ -16,6 +16,7 @@ export const errorCodes = {
   last_admin: { status: 409, title: "An organization needs at least one admin" },
   payload_too_large: { status: 413, title: "The body is too large" },
   unsupported_media_type: { status: 415, title: "Unsupported content type" },
+  email_refused: { status: 422, title: "The email was not imported" },
   too_many_attempts: { status: 429, title: "Too many attempts" },
   internal: { status: 500, title: "Something went wrong on our side" },
 } as const;

@@ -54,6 +54,7 @@ const auditReaders: ReadonlySet<Role> = new Set<Role>(auditReaderRoles);
 export interface RelationshipAbilities {
   readAudit: boolean;
   manageTokens: boolean;
+  manageWebhooks: boolean;
 }
 
 /** What a viewer may do in a relationship; sent with every relationship so the UI shows only that. */
@@ -62,6 +63,8 @@ export function relationshipAbilities(v: RelationshipViewer): RelationshipAbilit
     readAudit: auditReaders.has(v.role),
     // Tokens cannot mint tokens: a leaked token must not be able to entrench itself.
     manageTokens: v.admin && v.via === "membership",
+    // Webhook secrets and URLs are credentials of the organization's systems: admins, signed in.
+    manageWebhooks: v.admin && v.via === "membership",
   };
 }
 

@@ -50,7 +50,11 @@ export const Membership = z.object({
   role,
   admin: z.boolean(),
 });
-export const RelationshipAbilities = z.object({ readAudit: z.boolean(), manageTokens: z.boolean() });
+export const RelationshipAbilities = z.object({
+  readAudit: z.boolean(),
+  manageTokens: z.boolean(),
+  manageWebhooks: z.boolean(),
+});
 export const Relationship = z
   .object({
     id: z.uuid(),

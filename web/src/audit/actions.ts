@@ -48,6 +48,23 @@ const PHRASES: Record<string, string> = {
   "protocol.activated": "put a protocol version into effect",
   "protocol.declined": "declined a protocol version",
   "protocol.discarded": "discarded a protocol draft",
+  "ticket.created": "raised a ticket",
+  "ticket.acknowledged": "acknowledged a ticket",
+  "ticket.assigned": "assigned a ticket",
+  "ticket.update_posted": "posted an investigation update",
+  "ticket.commented": "commented on a ticket",
+  "ticket.waiting_on_client": "asked the client a question on a ticket",
+  "ticket.resumed": "resumed a ticket",
+  "ticket.severity_changed": "changed a ticket's severity",
+  "ticket.escalated": "escalated a ticket",
+  "ticket.deescalated": "de-escalated a ticket",
+  "ticket.resolved": "resolved a ticket",
+  "ticket.closed": "closed a ticket",
+  "ticket.reopened": "reopened a ticket",
+  "ticket.clock_warning": "warned that a ticket's clock is running out",
+  "ticket.breached": "recorded a missed ticket target",
+  "ticket.update_overdue": "recorded an overdue investigation update",
+  "ticket.update_overdue_client": "told the client an investigation update is overdue",
 };
 
 const VERBS: Record<string, string> = {

@@ -21,7 +21,6 @@ import { UPCOMING_MODULES, type UpcomingModuleKey } from "./upcoming.ts";
 
 /** One icon per module, shared by the navbar and the module pages. */
 export const MODULE_ICONS: Record<UpcomingModuleKey, Icon> = {
-  tickets: IconTicket,
   changes: IconCalendarEvent,
   oncall: IconUrgent,
   touchpoints: IconUsersGroup,
@@ -45,6 +44,7 @@ export function relationshipNavItems(relationship: Relationship): NavItem[] {
   const items: NavItem[] = [
     { label: "Overview", to: base, icon: IconLayoutDashboard, exact: true },
     { label: "Protocol", to: `${base}/protocol`, icon: IconFileCertificate },
+    { label: "Tickets", to: `${base}/tickets`, icon: IconTicket },
   ];
   for (const module of UPCOMING_MODULES) {
     items.push({

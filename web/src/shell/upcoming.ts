@@ -11,16 +11,9 @@ export interface UpcomingModule {
   describe: (parties: { client: string; provider: string }) => string;
 }
 
-export type UpcomingModuleKey =
-  "tickets" | "changes" | "oncall" | "touchpoints" | "reports" | "scope" | "selection";
+export type UpcomingModuleKey = "changes" | "oncall" | "touchpoints" | "reports" | "scope" | "selection";
 
 export const UPCOMING_MODULES: readonly UpcomingModule[] = [
-  {
-    key: "tickets",
-    label: "Tickets",
-    describe: ({ client, provider }) =>
-      `Issues raised by ${client} and worked by ${provider}, each with a severity based on business impact and the response and resolution clocks the protocol commits to. Escalations up the agreed path and investigation updates at the agreed cadence will be recorded here, ending with what caused the problem and how it will be prevented.`,
-  },
   {
     key: "changes",
     label: "Changes",
