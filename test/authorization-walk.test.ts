@@ -11,6 +11,7 @@ import type { RouteAccess } from "../src/core/http/auth.ts";
 import { sessions, users } from "../src/modules/identity/identity.tables.ts";
 import { hashPassword } from "../src/modules/identity/passwords.ts";
 import {
+  activateProtocol,
   createTenant,
   createTestApp,
   type Person,
@@ -80,6 +81,36 @@ let tokenId: string;
 let sessionId: string;
 let versionId: string;
 let endpointId: string;
+let ticketId: string;
+
+/** A low ticket raised by the tenant's member, brought to the state a ticket route acts on. */
+async function ticketFor(tenant: Tenant, path: string): Promise<string> {
+  const base = `/api/v1/relationships/${tenant.relationshipId}/tickets`;
+  const created = await request(t, tenant.people.member, {
+    method: "POST",
+    url: base,
+    payload: {
+      title: "Walk ticket",
+      description: "Printer jammed",
+      impact: { peopleAffected: "one", workaround: true, criticalFunctionStopped: false },
+    },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+  const step = async (person: Person, action: string, payload: object) => {
+    const res = await request(t, person, { method: "POST", url: `${base}/${id}/${action}`, payload });
+    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+  };
+  const action = /\{ticketId\}\/([a-z-]+)$/.exec(path)?.[1];
+  if (!action || action === "acknowledge") return id;
+  await step(tenant.people.technician, "acknowledge", {});
+  if (action === "resume") await step(tenant.people.technician, "wait-on-client", { question: "Which one?" });
+  if (action === "deescalate")
+    await step(tenant.people.it_contact, "escalate", { level: "account_manager", justification: "Urgent" });
+  if (action === "confirm" || action === "reopen")
+    await step(tenant.people.technician, "resolve", { summary: "Fixed" });
+  return id;
+}
 
 /** The default protocol as a draft in a tenant's relationship, proposed when asked. */
 async function protocolVersion(tenant: Tenant, proposed = false): Promise<{ id: string; sha: string }> {
@@ -139,8 +170,10 @@ beforeAll(async () => {
     .from(sessions)
     .where(and(eq(sessions.userId, a.people.clientAdmin.userId)));
   sessionId = s!.id;
+  await activateProtocol(t, a);
   versionId = (await protocolVersion(a)).id;
   endpointId = await webhookEndpoint(a);
+  ticketId = await ticketFor(a, "{ticketId}");
 });
 
 /** A webhook endpoint of the tenant's client organization. */
@@ -166,6 +199,7 @@ function urlFor(
     versionId?: string;
     notificationId?: string;
     endpointId?: string;
+    ticketId?: string;
   },
   query: string[] = [],
 ): string {
@@ -175,6 +209,7 @@ function urlFor(
     .replace("{versionId}", version)
     .replace("{notificationId}", ids.notificationId ?? randomUUID())
     .replace("{endpointId}", ids.endpointId ?? endpointId)
+    .replace("{ticketId}", ids.ticketId ?? ticketId)
     .replace("{relationshipId}", tenant.relationshipId)
     .replace("{orgId}", tenant.clientOrgId)
     .replace("{userId}", ids.userId ?? tenant.people.member.userId)
@@ -347,7 +382,17 @@ describe("authorization walk over the OpenAPI document", () => {
         notificationId = list.json().items[0].id;
       }
       const ownEndpointId = op.path.includes("{endpointId}") ? await webhookEndpoint(fresh) : undefined;
+      // Ticket routes need a protocol in effect, and a ticket in the state the action applies to.
+      if (op.path.includes("/tickets")) await activateProtocol(t, fresh);
+      const ownTicketId = op.path.includes("{ticketId}") ? await ticketFor(fresh, op.path) : undefined;
+      const ticketAction = /\{ticketId\}\/([a-z-]+)$/.exec(op.path)?.[1];
       const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
+      if (ownTicketId && payload) {
+        delete payload.revision;
+        if (ticketAction === "escalate") payload.level = "client_executive";
+        if (ticketAction === "deescalate") payload.level = null;
+        if (ticketAction === "assign") payload.assigneeId = fresh.people.providerAdmin.userId;
+      }
       if (payload && "timeZone" in payload)
         Object.assign(payload, {
           timeZone: "Europe/Berlin",
@@ -358,7 +403,9 @@ describe("authorization walk over the OpenAPI document", () => {
       if (payload && "versionId" in payload) payload.versionId = version!.id;
       if (payload && "ics" in payload)
         Object.assign(payload, { ics: ICS, document: "calendar:\n  holidays: []\n" });
-      const res = await request(t, actor, {
+      // Confirming and reopening are the client's: the reporter does it.
+      const caller = ticketAction === "confirm" || ticketAction === "reopen" ? fresh.people.member : actor;
+      const res = await request(t, caller, {
         method: op.method as never,
         url: urlFor(
           op.path,
@@ -370,6 +417,7 @@ describe("authorization walk over the OpenAPI document", () => {
             ...(version ? { versionId: version.id } : {}),
             ...(notificationId ? { notificationId } : {}),
             ...(ownEndpointId ? { endpointId: ownEndpointId } : {}),
+            ...(ownTicketId ? { ticketId: ownTicketId } : {}),
           },
           op.query,
         ),

@@ -44,7 +44,8 @@ const fill = (path: string, id = "") =>
     .replace("{sessionId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{versionId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{notificationId}", id || "00000000-0000-4000-8000-000000000000")
-    .replace("{endpointId}", id || "00000000-0000-4000-8000-000000000000");
+    .replace("{endpointId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{ticketId}", id || "00000000-0000-4000-8000-000000000000");
 
 function expectProblem(
   res: { statusCode: number; headers: Record<string, unknown>; body: string },
