@@ -3,7 +3,7 @@
  * raw RFC 5322 messages to, threading of replies, refusals, and the `liaison intake maildir`
  * command on a real Maildir. Messages are real RFC 5322 text: CRLF line ends, MIME parts.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -11,6 +11,7 @@ import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
+import { ConfigError, loadConfig } from "../src/core/config.ts";
 import { type Database, openDatabase } from "../src/core/db/index.ts";
 import { events } from "../src/core/events/events.tables.ts";
 import type { ServiceContext } from "../src/core/http/context.ts";
@@ -21,6 +22,7 @@ import { replyText, titleFromSubject, withoutSignature } from "../src/modules/ti
 import { ticketEntries, tickets } from "../src/modules/tickets/tickets.tables.ts";
 import {
   activateProtocol,
+  addPerson,
   createTenant,
   createTestDatabase,
   type Person,
@@ -153,13 +155,24 @@ const post = (raw: string, secret: string | null = SECRET, type = "message/rfc82
   });
 
 const fromOf = (p: Person) => `"${p.name}" <${p.email}>`;
-const ticketRow = async (id: string) => (await t.database.db.select().from(tickets).where(eq(tickets.id, id)))[0]!;
+const ticketRow = async (id: string) =>
+  (await t.database.db.select().from(tickets).where(eq(tickets.id, id)))[0]!;
 const entriesOf = (id: string) =>
-  t.database.db.select().from(ticketEntries).where(eq(ticketEntries.ticketId, id)).orderBy(asc(ticketEntries.createdAt));
+  t.database.db
+    .select()
+    .from(ticketEntries)
+    .where(eq(ticketEntries.ticketId, id))
+    .orderBy(asc(ticketEntries.createdAt));
 
 async function raiseByEmail(x: Tenant, subject: string, messageId = newMessageId()) {
   const res = await post(
-    rfc5322({ from: fromOf(x.people.member), to: await intakeAddressOf(x), subject, text: "It broke.", messageId }),
+    rfc5322({
+      from: fromOf(x.people.member),
+      to: await intakeAddressOf(x),
+      subject,
+      text: "It broke.",
+      messageId,
+    }),
   );
   expect(res.statusCode, res.body).toBe(202);
   return { ...(res.json() as { ticketId: string; ticketNumber: number }), messageId };
@@ -208,9 +221,15 @@ describe("the intake address", () => {
     expect(event?.actorId).toBe(x.people.clientAdmin.userId);
     expect(JSON.stringify(event)).not.toContain(before.split("+")[1]!.split("@")[0]);
 
-    const old = await post(rfc5322({ from: fromOf(x.people.member), to: before, subject: "Still there?", text: "Hi" }));
+    const old = await post(
+      rfc5322({ from: fromOf(x.people.member), to: before, subject: "Still there?", text: "Hi" }),
+    );
     expect(old.statusCode).toBe(422);
-    expect(old.json()).toMatchObject({ outcome: "refused", reason: "unknown_address", code: "email_refused" });
+    expect(old.json()).toMatchObject({
+      outcome: "refused",
+      reason: "unknown_address",
+      code: "email_refused",
+    });
     const fresh = await post(
       rfc5322({ from: fromOf(x.people.member), to: res.json().address, subject: "Now?", text: "Hi" }),
     );
@@ -252,7 +271,12 @@ describe("a new message", () => {
     expect(row).toMatchObject({ peopleAffected: "one", workaround: false, criticalFunctionStopped: false });
     expect(row.severity).toBe(row.suggestedSeverity);
     const [created] = await entriesOf(row.id);
-    expect(created).toMatchObject({ kind: "created", authorId: member.userId, side: "client", emailMessageId: messageId });
+    expect(created).toMatchObject({
+      kind: "created",
+      authorId: member.userId,
+      side: "client",
+      emailMessageId: messageId,
+    });
     // The member sees it as their own ticket on the web.
     const page = await request(t, member, {
       method: "GET",
@@ -279,17 +303,25 @@ describe("a new message", () => {
     const raw = rfc5322({ from: fromOf(tenant.people.member), subject: "Twice", text: "Delivered twice" });
     const first = await post(raw);
     expect(first.json().outcome).toBe("created");
-    const count = (await t.database.db.select().from(tickets).where(eq(tickets.relationshipId, tenant.relationshipId)))
-      .length;
+    const count = (
+      await t.database.db.select().from(tickets).where(eq(tickets.relationshipId, tenant.relationshipId))
+    ).length;
     const second = await post(raw);
     expect(second.statusCode).toBe(202);
     expect(second.json()).toMatchObject({ outcome: "duplicate", ticketId: first.json().ticketId });
-    const raced = rfc5322({ from: fromOf(tenant.people.member), subject: "Raced", text: "Delivered in parallel" });
+    const raced = rfc5322({
+      from: fromOf(tenant.people.member),
+      subject: "Raced",
+      text: "Delivered in parallel",
+    });
     const both = await Promise.all([post(raced), post(raced)]);
     expect(both.map((r) => r.statusCode)).toEqual([202, 202]);
     expect(both.map((r) => r.json().outcome).sort()).toEqual(["created", "duplicate"]);
     expect(both[0]!.json().ticketId).toBe(both[1]!.json().ticketId);
-    const after = await t.database.db.select().from(tickets).where(eq(tickets.relationshipId, tenant.relationshipId));
+    const after = await t.database.db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.relationshipId, tenant.relationshipId));
     expect(after.length).toBe(count + 1);
   });
 });
@@ -313,7 +345,11 @@ describe("a reply", () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ outcome: "commented", ticketId: original.ticketId });
     const comment = (await entriesOf(original.ticketId)).find((e) => e.kind === "comment")!;
-    expect(comment).toMatchObject({ body: "Which version of Outlook is it?", side: "provider", authorId: tech(tenant).userId });
+    expect(comment).toMatchObject({
+      body: "Which version of Outlook is it?",
+      side: "provider",
+      authorId: tech(tenant).userId,
+    });
   });
 
   it("threads by In-Reply-To/References alone: the original email, a Liaison thread, a ticket-<uuid> id", async () => {
@@ -359,7 +395,9 @@ describe("a reply", () => {
     );
     expect(byThread.statusCode, byThread.body).toBe(202);
     expect(byThread.json()).toMatchObject({ outcome: "commented", ticketId: original.ticketId });
-    const bodies = (await entriesOf(original.ticketId)).filter((e) => e.kind === "comment").map((e) => e.body);
+    const bodies = (await entriesOf(original.ticketId))
+      .filter((e) => e.kind === "comment")
+      .map((e) => e.body);
     expect(bodies).toEqual(["It is slow only in the morning.", "Looking into it.", "Same here on floor 3."]);
   });
 
@@ -385,7 +423,9 @@ describe("a reply", () => {
   it("to a closed ticket, or to a ticket that does not exist, is refused with the reason", async () => {
     const original = await raiseByEmail(tenant, "Old issue");
     await act(tenant, tech(tenant), original.ticketId, "acknowledge");
-    expect((await act(tenant, tech(tenant), original.ticketId, "resolve", { summary: "Fixed" })).statusCode).toBe(200);
+    expect(
+      (await act(tenant, tech(tenant), original.ticketId, "resolve", { summary: "Fixed" })).statusCode,
+    ).toBe(200);
     expect((await act(tenant, tenant.people.member, original.ticketId, "confirm")).statusCode).toBe(200);
     expect((await ticketRow(original.ticketId)).state).toBe("closed");
     const closed = await post(
@@ -402,6 +442,21 @@ describe("a reply", () => {
       rfc5322({ from: fromOf(tenant.people.member), subject: "Re: [#9999] Nope", text: "Hello?" }),
     );
     expect(missing.json()).toMatchObject({ reason: "ticket_not_found" });
+
+    // Another member cannot answer (or learn about) someone else's ticket, by subject or by header.
+    const open = await raiseByEmail(tenant, "Private matter");
+    const colleague = await addPerson(t, tenant.clientOrgId, "member");
+    const before = await snapshotDatabase(t.database);
+    for (const m of [
+      { subject: `Re: [#${open.ticketNumber}] Private matter` },
+      { subject: "Re: Private matter", inReplyTo: open.messageId },
+      { subject: `Re: [#${original.ticketNumber}] Old issue` },
+    ]) {
+      const res = await post(rfc5322({ from: fromOf(colleague), text: "Me too", ...m }));
+      expect(res.statusCode).toBe(422);
+      expect(res.json().reason, m.subject).toBe("ticket_not_found");
+    }
+    expect(await snapshotDatabase(t.database)).toEqual(before);
   });
 });
 
@@ -421,7 +476,15 @@ describe("refusals", () => {
   it("refuses automatic messages, unauthenticated senders, people who may not raise, and mail to no intake address", async () => {
     const member = fromOf(tenant.people.member);
     const cases: [Msg, string][] = [
-      [{ from: member, subject: "Out of office", text: "Away", headers: { "Auto-Submitted": "auto-replied" } }, "auto_reply"],
+      [
+        {
+          from: member,
+          subject: "Out of office",
+          text: "Away",
+          headers: { "Auto-Submitted": "auto-replied" },
+        },
+        "auto_reply",
+      ],
       [{ from: member, subject: "Away", text: "Away", headers: { Precedence: "bulk" } }, "auto_reply"],
       [{ from: member, subject: "Away", text: "Away", headers: { "X-Autoreply": "yes" } }, "auto_reply"],
       [
@@ -429,14 +492,20 @@ describe("refusals", () => {
           from: member,
           subject: "Spoofed",
           text: "x",
-          headers: { "Authentication-Results": "mx.intake.test; spf=fail; dmarc=fail (p=reject) header.from=test.example" },
+          headers: {
+            "Authentication-Results":
+              "mx.intake.test; spf=fail; dmarc=fail (p=reject) header.from=test.example",
+          },
         },
         "unverified_sender",
       ],
       [{ from: fromOf(tenant.people.advisor), subject: "Advice", text: "x" }, "not_allowed"],
       [{ from: fromOf(tech(tenant)), subject: "New from staff", text: "x" }, "not_allowed"],
       [{ from: member, to: "someone@intake.test", subject: "Lost", text: "x" }, "unknown_address"],
-      [{ from: member, to: "tickets+aaaaaaaaaaaaaaaaaaaaaaaa@intake.test", subject: "Guess", text: "x" }, "unknown_address"],
+      [
+        { from: member, to: "tickets+aaaaaaaaaaaaaaaaaaaaaaaa@intake.test", subject: "Guess", text: "x" },
+        "unknown_address",
+      ],
     ];
     const before = await snapshotDatabase(t.database);
     for (const [m, reason] of cases) {
@@ -488,17 +557,21 @@ describe("refusals", () => {
 
 describe("reply and signature text", () => {
   it("keeps what the person wrote", () => {
-    expect(replyText("Yes, that fixed it.\n\nOn Tue, 3 Mar 2026 at 10:00, Liaison <l@x.example> wrote:\n> old")).toBe(
-      "Yes, that fixed it.",
-    );
-    // Gmail wraps long attribution lines.
-    expect(replyText("Done.\n\nOn Tue, 3 Mar 2026 at 10:00 Some Body <\nsome.body@example.com> wrote:\n> old")).toBe(
-      "Done.",
-    );
     expect(
-      replyText("Ok\r\n\r\n________________________________\r\nFrom: Liaison\r\nSent: Tuesday\r\nTo: me\r\nold text"),
+      replyText("Yes, that fixed it.\n\nOn Tue, 3 Mar 2026 at 10:00, Liaison <l@x.example> wrote:\n> old"),
+    ).toBe("Yes, that fixed it.");
+    // Gmail wraps long attribution lines.
+    expect(
+      replyText("Done.\n\nOn Tue, 3 Mar 2026 at 10:00 Some Body <\nsome.body@example.com> wrote:\n> old"),
+    ).toBe("Done.");
+    expect(
+      replyText(
+        "Ok\r\n\r\n________________________________\r\nFrom: Liaison\r\nSent: Tuesday\r\nTo: me\r\nold text",
+      ),
     ).toBe("Ok");
-    expect(replyText("Ok\n\nFrom: Liaison <l@x.example>\nSent: Tuesday, March 3\nSubject: x\n\nold")).toBe("Ok");
+    expect(replyText("Ok\n\nFrom: Liaison <l@x.example>\nSent: Tuesday, March 3\nSubject: x\n\nold")).toBe(
+      "Ok",
+    );
     expect(replyText("> what version?\n11.2\n> and the OS?\nWindows\n\n> thanks\n> bye")).toBe(
       "> what version?\n11.2\n> and the OS?\nWindows",
     );
@@ -584,7 +657,9 @@ describe("liaison intake maildir", () => {
     expect(run.stdout.trim().split("\n")).toEqual([
       "1772442000.M1P1.mx: created ticket #1",
       "1772442001.M2P1.mx: commented on ticket #1",
-      expect.stringMatching(/^1772442002\.M3P1\.mx: refused \(unknown_sender\): nobody@nowhere\.example is not/),
+      expect.stringMatching(
+        /^1772442002\.M3P1\.mx: refused \(unknown_sender\): nobody@nowhere\.example is not/,
+      ),
       "1772442003.M4P1.mx: duplicate, already imported on ticket #1",
     ]);
     expect(fs.readdirSync(path.join(maildir, "new"))).toEqual([]);
@@ -599,14 +674,51 @@ describe("liaison intake maildir", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe("");
 
+    // --watch imports what arrives (delivered as Maildir writers do: tmp/, then renamed into new/).
+    const watcher = spawn(
+      process.execPath,
+      [bin, "intake", "maildir", maildir, "--data-dir", data, "--watch"],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    watcher.stdout!.on("data", (c) => (out += c));
+    const exited = new Promise<number | null>((resolve) => watcher.once("exit", (code) => resolve(code)));
+    const waitFor = async (text: string) => {
+      const deadline = Date.now() + 60_000;
+      while (!out.includes(text) && watcher.exitCode === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(text);
+    };
+    await waitFor("Watching");
+    const tmpFile = path.join(maildir, "tmp", "1772442100.M5P1.mx");
+    fs.writeFileSync(
+      tmpFile,
+      rfc5322({ from: fromOf(x.people.it_contact), to: mailbox, subject: "Wi-Fi down", text: "No Wi-Fi." }),
+    );
+    fs.renameSync(tmpFile, path.join(maildir, "new", "1772442100.M5P1.mx"));
+    await waitFor("1772442100.M5P1.mx: created ticket #2");
+    watcher.kill("SIGTERM");
+    expect(await exited).toBe(0);
+
     const check = await openDatabase({ kind: "pglite", dataDir: data });
     try {
       const rows = await check.db.select().from(tickets).where(eq(tickets.relationshipId, x.relationshipId));
-      expect(rows.map((r) => [r.number, r.title, r.source])).toEqual([[1, "Scanner offline", "email"]]);
+      expect(rows.map((r) => [r.number, r.title, r.source]).sort()).toEqual([
+        [1, "Scanner offline", "email"],
+        [2, "Wi-Fi down", "email"],
+      ]);
       const comments = await check.db
         .select()
         .from(ticketEntries)
-        .where(and(eq(ticketEntries.ticketId, rows[0]!.id), eq(ticketEntries.kind, "comment")));
+        .where(
+          and(
+            eq(ticketEntries.ticketId, rows.find((r) => r.number === 1)!.id),
+            eq(ticketEntries.kind, "comment"),
+          ),
+        );
       expect(comments.map((c) => c.body)).toEqual(["Also the copier."]);
       expect((await check.db.select().from(ticketIntakeKeys)).length).toBe(1);
     } finally {
@@ -616,5 +728,26 @@ describe("liaison intake maildir", () => {
     const notMaildir = liaison(["intake", "maildir", path.join(dir, "nope"), "--data-dir", data]);
     expect(notMaildir.code).toBe(1);
     expect(notMaildir.stderr).toMatch(/is not a Maildir/);
+  });
+});
+
+describe("configuration", () => {
+  it("derives the intake domain from PUBLIC_URL, and never prints the secret", () => {
+    const env = { PUBLIC_URL: "https://liaison.example.org/app" };
+    expect(loadConfig(env).intakeDomain).toBe("liaison.example.org");
+    expect(loadConfig({ ...env, LIAISON_INTAKE_DOMAIN: "Support.Example.COM" }).intakeDomain).toBe(
+      "support.example.com",
+    );
+    expect(loadConfig(env).intakeSecret).toBe("");
+    let problems: string[] = [];
+    try {
+      loadConfig({ LIAISON_INTAKE_SECRET: "short-secret", LIAISON_INTAKE_DOMAIN: "not a domain" });
+    } catch (e) {
+      problems = (e as ConfigError).problems;
+    }
+    expect(problems).toHaveLength(2);
+    expect(problems.join("\n")).toContain("LIAISON_INTAKE_SECRET");
+    expect(problems.join("\n")).toContain("LIAISON_INTAKE_DOMAIN");
+    expect(problems.join("\n")).not.toContain("short-secret");
   });
 });

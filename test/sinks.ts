@@ -38,7 +38,8 @@ export async function startSmtpSink(opts: { user?: string; password?: string } =
     allowInsecureAuth: true,
     logger: false,
     onAuth(auth, _session, callback) {
-      if (auth.username === opts.user && auth.password === opts.password) return callback(null, { user: auth.username });
+      if (auth.username === opts.user && auth.password === opts.password)
+        return callback(null, { user: auth.username });
       return callback(new Error("Invalid username or password"));
     },
     onData(stream, session, callback) {
@@ -46,7 +47,8 @@ export async function startSmtpSink(opts: { user?: string; password?: string } =
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         const failure = failures.shift();
-        if (failure) return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
+        if (failure)
+          return callback(Object.assign(new Error(failure.message), { responseCode: failure.code }));
         const raw = Buffer.concat(chunks).toString("utf8");
         simpleParser(raw).then(
           (parsed) => {
@@ -68,7 +70,9 @@ export async function startSmtpSink(opts: { user?: string; password?: string } =
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as AddressInfo).port;
-  const credentials = opts.user ? `${encodeURIComponent(opts.user)}:${encodeURIComponent(opts.password ?? "")}@` : "";
+  const credentials = opts.user
+    ? `${encodeURIComponent(opts.user)}:${encodeURIComponent(opts.password ?? "")}@`
+    : "";
   return {
     port,
     url: `smtp://${credentials}127.0.0.1:${port}`,

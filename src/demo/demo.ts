@@ -8,6 +8,7 @@ import { hashPassword } from "../modules/identity/passwords.ts";
 import { createRelationship } from "../modules/identity/relationships.service.ts";
 import { loadUserActor } from "../modules/identity/auth.service.ts";
 import { createToken } from "../modules/identity/tokens.service.ts";
+import { loadDemoTickets } from "./demo-tickets.ts";
 import {
   createProtocolDraft,
   defaultProtocolTemplate,
@@ -167,13 +168,24 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return (await db.select({ id: organizations.id }).from(organizations).limit(1)).length === 0;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The same context on a clock `days` behind: the demo's story starts before it is loaded. */
+const daysAgo = (ctx: ServiceContext, days: number): ServiceContext => ({
+  ...ctx,
+  clock: { now: () => ctx.clock.now() - days * DAY_MS },
+});
+
 /**
  * Loads the demo cast through the same services people use, so every record has its audit
- * events. Refuses to run twice (the demo emails would collide).
+ * events. Refuses to run twice (the demo emails would collide). The organizations, people and
+ * signed protocols date from a month ago, so the tickets of the last few days (replayed at the
+ * times they happened) come after them in every audit trail.
  */
 export async function loadDemo(
-  ctx: ServiceContext,
-): Promise<{ organizations: number; people: number; relationships: number }> {
+  now: ServiceContext,
+): Promise<{ organizations: number; people: number; relationships: number; tickets: number }> {
+  const ctx = daysAgo(now, 30);
   const [clash] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, advisor.email));
   if (clash || (await hasDemoData(ctx.db))) throw new Error("The demo data is already loaded.");
   const everyone = [...orgs.flatMap((o) => o.people), advisor];
@@ -215,8 +227,14 @@ export async function loadDemo(
     const actor = await loadUserActor(ctx.db, u!.id, "demo-loader");
     await createToken({ ...ctx, actor }, rels.get(rel)!, { name, role });
   }
-  await loadDemoProtocols(ctx, rels);
-  return { organizations: orgs.length, people: everyone.length, relationships: relationshipsToCreate.length };
+  await loadDemoProtocols(ctx, rels, daysAgo(now, 1));
+  const tickets = await loadDemoTickets(now, rels);
+  return {
+    organizations: orgs.length,
+    people: everyone.length,
+    relationships: relationshipsToCreate.length,
+    tickets,
+  };
 }
 
 /** Who writes and signs each demo relationship's protocol: the provider's account manager and the client's executive. */
@@ -230,13 +248,17 @@ const protocolSigners: Record<string, [provider: string, client: string]> = {
 /**
  * Every demo relationship gets the default protocol, written by the provider's account manager
  * and signed by both sides through the same services people use. Harbor ↔ Northwind also has a
- * second version proposed and signed by the provider, waiting for the client, so the diff and
- * the signing flow have something to show.
+ * second version, proposed and signed by the provider `yesterday`, waiting for the client, so the
+ * diff and the signing flow have something to show.
  */
-async function loadDemoProtocols(ctx: ServiceContext, rels: Map<string, string>): Promise<void> {
-  const as = async (email: string) => {
-    const [u] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    return { ...ctx, actor: await loadUserActor(ctx.db, u!.id, "demo-loader") };
+async function loadDemoProtocols(
+  ctx: ServiceContext,
+  rels: Map<string, string>,
+  yesterday: ServiceContext,
+): Promise<void> {
+  const as = async (email: string, c = ctx) => {
+    const [u] = await c.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    return { ...c, actor: await loadUserActor(c.db, u!.id, "demo-loader") };
   };
   for (const [key, [providerEmail, clientEmail]] of Object.entries(protocolSigners)) {
     const relId = rels.get(key)!;
@@ -251,7 +273,7 @@ async function loadDemoProtocols(ctx: ServiceContext, rels: Map<string, string>)
     await signProtocolVersion(client, relId, v1.id, { documentSha256: v1.documentSha256 });
   }
   const relId = rels.get("harbor/northwind")!;
-  const provider = await as("priya@northwind-it.example");
+  const provider = await as("priya@northwind-it.example", yesterday);
   const text = defaultProtocolTemplate()
     .replace("response: { within: 15m, clock: 24x7 }", "response: { within: 10m, clock: 24x7 }")
     .replace(

@@ -10,6 +10,8 @@ import { RelationshipAuditPage } from "./audit/RelationshipAuditPage.tsx";
 import { AccountPage } from "./identity/AccountPage.tsx";
 import { LoginPage } from "./identity/LoginPage.tsx";
 import { ApiPathRedirect } from "./notifications/ApiPathRedirect.tsx";
+import { PreferencesPage } from "./notifications/PreferencesPage.tsx";
+import { WebhooksPage } from "./notifications/WebhooksPage.tsx";
 import { PeoplePage } from "./identity/PeoplePage.tsx";
 import { RequireAuth } from "./identity/RequireAuth.tsx";
 import { SetupPage } from "./identity/SetupPage.tsx";
@@ -54,6 +56,7 @@ export function App() {
               <Route path="r/:relationshipId/audit" element={<RelationshipAuditPage />} />
               <Route path="r/:relationshipId/tokens" element={<TokensPage />} />
               <Route path="r/:relationshipId/protocol" element={<ProtocolPage />} />
+              <Route path="r/:relationshipId/webhooks" element={<WebhooksPage />} />
               <Route path="r/:relationshipId/tickets" element={<TicketsPage />} />
               <Route path="r/:relationshipId/tickets/:ticketId" element={<TicketPage />} />
               <Route path="relationships/:relationshipId/*" element={<ApiPathRedirect />} />
@@ -61,6 +64,7 @@ export function App() {
               <Route path="org/:orgId/people" element={<PeoplePage />} />
               <Route path="org/:orgId/audit" element={<OrganizationAuditPage />} />
               <Route path="account" element={<AccountPage />} />
+              <Route path="settings/notifications" element={<PreferencesPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

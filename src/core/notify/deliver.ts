@@ -296,7 +296,13 @@ async function attempt(db: Db, clock: Clock, transports: Transports, row: Outbox
           "X-Liaison-Kind": row.kind,
         },
       });
-      return { ok: true, permanent: false, statusCode: res.statusCode, error: null, excerpt: res.response.slice(0, EXCERPT_CHARS) };
+      return {
+        ok: true,
+        permanent: false,
+        statusCode: res.statusCode,
+        error: null,
+        excerpt: res.response.slice(0, EXCERPT_CHARS),
+      };
     }
     return await postWebhook(db, clock, transports, row);
   } catch (err) {
@@ -319,7 +325,12 @@ function errorText(err: unknown): string {
   return (cause && !e.message.includes(cause) ? `${e.message} (${cause})` : e.message).slice(0, 1000);
 }
 
-async function postWebhook(db: Db, clock: Clock, transports: Transports, row: OutboxRow): Promise<AttemptResult> {
+async function postWebhook(
+  db: Db,
+  clock: Clock,
+  transports: Transports,
+  row: OutboxRow,
+): Promise<AttemptResult> {
   const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId!));
   if (!endpoint || endpoint.deletedAt) throw new PermanentDeliveryError("not sent: the endpoint was deleted");
   // A test delivery is how people check an endpoint before turning it on.
@@ -328,7 +339,11 @@ async function postWebhook(db: Db, clock: Clock, transports: Transports, row: Ou
   }
   const now = clock.now();
   const secrets = [endpoint.secret];
-  if (endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt.getTime() > now) {
+  if (
+    endpoint.previousSecret &&
+    endpoint.previousSecretExpiresAt &&
+    endpoint.previousSecretExpiresAt.getTime() > now
+  ) {
     secrets.push(endpoint.previousSecret);
   }
   const body = (row.payload as { body: string }).body;
@@ -435,7 +450,8 @@ export async function sendDueDigests(db: Db, clock: Clock, transports: Transport
     pending.map((p) => p.userId),
   );
   const due = pending.filter(
-    (p) => p.oldest && digestDueAt(p.oldest.getTime(), settings.get(p.userId) ?? defaultDeliverySettings) <= now,
+    (p) =>
+      p.oldest && digestDueAt(p.oldest.getTime(), settings.get(p.userId) ?? defaultDeliverySettings) <= now,
   );
   const queued: string[] = [];
   for (const { userId } of due) {
@@ -476,7 +492,9 @@ export async function sendDueDigests(db: Db, clock: Clock, transports: Transport
         nextAttemptAt: new Date(now),
         createdAt: new Date(now),
         // An account disabled since the items were held gets nothing; the row says why.
-        ...(person!.disabledAt ? { status: "failed" as const, lastError: "not sent: the account is disabled" } : {}),
+        ...(person!.disabledAt
+          ? { status: "failed" as const, lastError: "not sent: the account is disabled" }
+          : {}),
       });
       await tx
         .update(digestItems)
@@ -520,7 +538,11 @@ export async function registerNotifyJobs(
   const { db, clock, transports, log } = deps;
   const polling = deps.pollingIntervalSeconds ? { pollingIntervalSeconds: deps.pollingIntervalSeconds } : {};
   const wake = (outboxId: string, at: number) =>
-    boss.send(queueNames.deliver, { outboxId }, { startAfter: delaySeconds(clock, at), singletonKey: outboxId });
+    boss.send(
+      queueNames.deliver,
+      { outboxId },
+      { startAfter: delaySeconds(clock, at), singletonKey: outboxId },
+    );
 
   await boss.work<unknown>(queueNames.deliver, { batchSize: 1, ...polling }, async (jobs) => {
     for (const job of jobs) {
@@ -538,7 +560,13 @@ export async function registerNotifyJobs(
         if (!(err instanceof DeliveryFailedError)) throw err;
         // Never the URL or the payload: a webhook URL can itself be a credential.
         log.warn(
-          { outboxId, attempt: err.attempt, statusCode: err.statusCode, reason: err.reason, retryAt: err.retryAt },
+          {
+            outboxId,
+            attempt: err.attempt,
+            statusCode: err.statusCode,
+            reason: err.reason,
+            retryAt: err.retryAt,
+          },
           err.retryAt ? "delivery failed; will retry" : "delivery failed for good",
         );
         if (err.retryAt !== null) await wake(outboxId, err.retryAt);

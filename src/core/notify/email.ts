@@ -154,5 +154,9 @@ ${paragraphs(i.body)}
 </div>`,
     )
     .join("\n");
-  return { subject, text, html: layout({ heading: subject, content: entries, footer: footerHtml(opts.preferencesUrl) }) };
+  return {
+    subject,
+    text,
+    html: layout({ heading: subject, content: entries, footer: footerHtml(opts.preferencesUrl) }),
+  };
 }

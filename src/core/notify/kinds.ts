@@ -11,6 +11,23 @@ export interface NotificationKindInfo {
 }
 
 export const notificationKinds: readonly NotificationKindInfo[] = [
+  { kind: "ticket.created", group: "Tickets", label: "A ticket is raised" },
+  { kind: "ticket.acknowledged", group: "Tickets", label: "The provider acknowledges a ticket" },
+  { kind: "ticket.assigned", group: "Tickets", label: "A ticket is assigned" },
+  { kind: "ticket.update_posted", group: "Tickets", label: "An investigation update is posted" },
+  { kind: "ticket.commented", group: "Tickets", label: "Someone comments on a ticket" },
+  { kind: "ticket.waiting_on_client", group: "Tickets", label: "The provider waits for the client's answer" },
+  { kind: "ticket.resumed", group: "Tickets", label: "Work on a waiting ticket resumes" },
+  { kind: "ticket.severity_changed", group: "Tickets", label: "A ticket's severity changes" },
+  { kind: "ticket.clock_warning", group: "Tickets", label: "A response or resolution deadline is near" },
+  { kind: "ticket.breached", group: "Tickets", label: "A response or resolution deadline is missed" },
+  { kind: "ticket.update_overdue", group: "Tickets", label: "An investigation update is overdue" },
+  { kind: "ticket.update_overdue_client", group: "Tickets", label: "An update owed to you is overdue" },
+  { kind: "ticket.escalated", group: "Tickets", label: "A ticket is escalated" },
+  { kind: "ticket.deescalated", group: "Tickets", label: "A ticket's escalation is lowered" },
+  { kind: "ticket.resolved", group: "Tickets", label: "A ticket is resolved" },
+  { kind: "ticket.closed", group: "Tickets", label: "A ticket is closed" },
+  { kind: "ticket.reopened", group: "Tickets", label: "A ticket is reopened" },
   { kind: "protocol.proposed", group: "Protocol", label: "A protocol version is proposed for signature" },
   { kind: "protocol.activated", group: "Protocol", label: "A protocol version takes effect" },
   { kind: "protocol.declined", group: "Protocol", label: "A proposed protocol version is declined" },

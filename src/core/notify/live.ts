@@ -61,7 +61,9 @@ export class LiveHub {
       if (this.subscribers.size === 0 && this.listening) {
         const stop = this.listening;
         this.listening = null;
-        await (await stop)();
+        await (
+          await stop
+        )();
       }
     };
   }

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import type { RouteApp } from "../../app.ts";
 import { resolveSession } from "../../modules/identity/auth.service.ts";
-import { iso, isoOrNull, isoTime, RelationshipParams, uuidParam } from "../../modules/identity/identity.schema.ts";
+import {
+  iso,
+  isoOrNull,
+  isoTime,
+  RelationshipParams,
+  uuidParam,
+} from "../../modules/identity/identity.schema.ts";
 import { SESSION_COOKIE } from "../http/auth.ts";
 import { forbidden } from "../http/errors.ts";
 import type { LiveEvent, LiveHub } from "./live.ts";
@@ -229,7 +235,9 @@ function registerWebhookRoutes(app: RouteApp): void {
         "x-access": access,
       },
     },
-    async (req) => ({ items: (await listWebhookEndpoints(req.ctx, req.params.relationshipId)).map(endpoint) }),
+    async (req) => ({
+      items: (await listWebhookEndpoints(req.ctx, req.params.relationshipId)).map(endpoint),
+    }),
   );
   app.post(
     "/relationships/:relationshipId/webhooks",
@@ -261,7 +269,9 @@ function registerWebhookRoutes(app: RouteApp): void {
       },
     },
     async (req) =>
-      endpoint(await updateWebhookEndpoint(req.ctx, req.params.relationshipId, req.params.endpointId, req.body)),
+      endpoint(
+        await updateWebhookEndpoint(req.ctx, req.params.relationshipId, req.params.endpointId, req.body),
+      ),
   );
   app.delete(
     "/relationships/:relationshipId/webhooks/:endpointId",
@@ -302,12 +312,16 @@ function registerWebhookRoutes(app: RouteApp): void {
         tags,
         summary: "Queue a webhook.test delivery to the endpoint",
         params: S.EndpointParams,
-        response: { 202: z.object({ outboxId: z.uuid().describe("The delivery's id (its webhook-id header)") }) },
+        response: {
+          202: z.object({ outboxId: z.uuid().describe("The delivery's id (its webhook-id header)") }),
+        },
         "x-access": access,
       },
     },
     async (req, reply) =>
-      reply.status(202).send(await sendTestWebhook(req.ctx, req.params.relationshipId, req.params.endpointId)),
+      reply
+        .status(202)
+        .send(await sendTestWebhook(req.ctx, req.params.relationshipId, req.params.endpointId)),
   );
   app.get(
     "/relationships/:relationshipId/webhooks/:endpointId/deliveries",
@@ -322,7 +336,12 @@ function registerWebhookRoutes(app: RouteApp): void {
       },
     },
     async (req) => {
-      const page = await listWebhookDeliveries(req.ctx, req.params.relationshipId, req.params.endpointId, req.query);
+      const page = await listWebhookDeliveries(
+        req.ctx,
+        req.params.relationshipId,
+        req.params.endpointId,
+        req.query,
+      );
       return {
         nextBefore: page.nextBefore,
         items: page.items.map((d) => ({

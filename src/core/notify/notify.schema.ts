@@ -89,7 +89,9 @@ export const WebhookEndpoint = z
     events: z.array(z.string()),
     enabled: z.boolean(),
     secretHint: z.string().describe("The first characters of the signing secret"),
-    previousSecretUntil: isoTime.nullable().describe("Until then, deliveries also carry a signature with the previous secret"),
+    previousSecretUntil: isoTime
+      .nullable()
+      .describe("Until then, deliveries also carry a signature with the previous secret"),
     createdAt: isoTime,
     updatedAt: isoTime,
     createdBy: z.object({ id: z.uuid(), name: z.string() }).nullable(),

@@ -124,7 +124,10 @@ export const webhookEndpoints = pgTable(
     previousSecret: text("previous_secret"),
     previousSecretExpiresAt: at("previous_secret_expires_at"),
     /** Event types delivered: exact (`ticket.breached`), a prefix (`ticket.*`) or `*`; empty = all. */
-    eventTypes: text("event_types").array().notNull().default(sql`'{}'::text[]`),
+    eventTypes: text("event_types")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     enabled: boolean("enabled").notNull().default(true),
     createdBy: uuid("created_by").references(() => users.id),
     createdAt: at("created_at").notNull(),

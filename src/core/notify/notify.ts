@@ -6,7 +6,13 @@ import { AppError, notFound } from "../http/errors.ts";
 import { queueNames } from "../jobs/jobs.ts";
 import { memberships, users } from "../../modules/identity/identity.tables.ts";
 import type { Role } from "../http/actor.ts";
-import { absoluteUrl, type EmailPayload, messageDomain, messageIdFor, renderNotificationEmail } from "./email.ts";
+import {
+  absoluteUrl,
+  type EmailPayload,
+  messageDomain,
+  messageIdFor,
+  renderNotificationEmail,
+} from "./email.ts";
 import { matchesEventTypes } from "./kinds.ts";
 import {
   digestItems,
@@ -69,10 +75,16 @@ async function sendLive(db: Db, message: LiveMessage): Promise<void> {
 export const preferencesUrl = (publicUrl: string) => `${publicUrl}/settings/notifications`;
 
 /** Per person: their settings, or the defaults. */
-export async function loadDeliverySettings(db: Db, userIds: string[]): Promise<Map<string, DeliverySettings>> {
+export async function loadDeliverySettings(
+  db: Db,
+  userIds: string[],
+): Promise<Map<string, DeliverySettings>> {
   const out = new Map<string, DeliverySettings>();
   if (!userIds.length) return out;
-  const rows = await db.select().from(notificationSettings).where(inArray(notificationSettings.userId, userIds));
+  const rows = await db
+    .select()
+    .from(notificationSettings)
+    .where(inArray(notificationSettings.userId, userIds));
   for (const r of rows) {
     out.set(r.userId, {
       timeZone: r.timeZone,
@@ -136,7 +148,9 @@ export async function notifyUsers(
     );
   }
 
-  const digested = byEmail.filter((p) => goesToDigest(n.severity, settings.get(p.id) ?? defaultDeliverySettings));
+  const digested = byEmail.filter((p) =>
+    goesToDigest(n.severity, settings.get(p.id) ?? defaultDeliverySettings),
+  );
   const direct = byEmail.filter((p) => !digested.includes(p));
 
   if (digested.length) {
@@ -153,10 +167,15 @@ export async function notifyUsers(
     );
     for (const p of digested) {
       const due = digestDueAt(now, settings.get(p.id)!);
-      await ctx.jobs?.send(db, queueNames.digest, { userId: p.id }, {
-        startAfter: new Date(due),
-        singletonKey: `${p.id}:${due}`,
-      });
+      await ctx.jobs?.send(
+        db,
+        queueNames.digest,
+        { userId: p.id },
+        {
+          startAfter: new Date(due),
+          singletonKey: `${p.id}:${due}`,
+        },
+      );
     }
   }
 
@@ -289,7 +308,11 @@ export async function emitWebhookEvent(
   data: Record<string, unknown>,
 ): Promise<number> {
   const endpoints = await ctx.db
-    .select({ id: webhookEndpoints.id, relationshipId: webhookEndpoints.relationshipId, types: webhookEndpoints.eventTypes })
+    .select({
+      id: webhookEndpoints.id,
+      relationshipId: webhookEndpoints.relationshipId,
+      types: webhookEndpoints.eventTypes,
+    })
     .from(webhookEndpoints)
     .where(
       and(

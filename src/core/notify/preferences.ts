@@ -107,7 +107,9 @@ async function readPreferences(ctx: ServiceContext, userId: string): Promise<Pre
 }
 
 /** A short record of settings for the audit trail. */
-const summary = (v: Pick<PreferencesView, "kinds" | "timeZone" | "quietHours" | "digest" | "dailyDigestAt">) => ({
+const summary = (
+  v: Pick<PreferencesView, "kinds" | "timeZone" | "quietHours" | "digest" | "dailyDigestAt">,
+) => ({
   timeZone: v.timeZone,
   quietHours: v.quietHours,
   digest: v.digest,
@@ -122,7 +124,10 @@ const summary = (v: Pick<PreferencesView, "kinds" | "timeZone" | "quietHours" | 
  * Replaces the signed-in person's preferences (kinds not listed go back to the default: every
  * channel on) and settings, and records the change in their audit trail.
  */
-export async function updatePreferences(ctx: ServiceContext, input: PreferencesInput): Promise<PreferencesView> {
+export async function updatePreferences(
+  ctx: ServiceContext,
+  input: PreferencesInput,
+): Promise<PreferencesView> {
   const person = requirePerson(ctx);
   const problems: FieldProblem[] = [];
   if (!isValidZone(input.timeZone)) {
@@ -153,7 +158,13 @@ export async function updatePreferences(ctx: ServiceContext, input: PreferencesI
           ["in_app", k.inApp],
           ["email", k.email],
         ] as [NotificationChannel, boolean][]
-      ).map(([channel, enabled]) => ({ userId: person.userId, kind: k.kind, channel, enabled, updatedAt: now })),
+      ).map(([channel, enabled]) => ({
+        userId: person.userId,
+        kind: k.kind,
+        channel,
+        enabled,
+        updatedAt: now,
+      })),
     );
     if (rows.length) await tx.db.insert(notificationPreferences).values(rows);
     const settings = {

@@ -64,7 +64,11 @@ export function afterQuietHours(t: number, s: DeliverySettings): number {
 }
 
 /** When a message queued at t for this person should first be sent, given its severity. */
-export function firstAttemptAt(t: number, s: DeliverySettings, severity: Severity | null | undefined): number {
+export function firstAttemptAt(
+  t: number,
+  s: DeliverySettings,
+  severity: Severity | null | undefined,
+): number {
   return breaksQuietHours(severity) ? t : afterQuietHours(t, s);
 }
 

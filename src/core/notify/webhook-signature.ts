@@ -15,7 +15,10 @@ export function newWebhookSecret(): string {
 
 /** The HMAC key of a `whsec_…` secret (a bare base64 key is accepted too). */
 export function secretKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, "base64");
+  return Buffer.from(
+    secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret,
+    "base64",
+  );
 }
 
 /** One `v1,…` signature of a message. `timestamp` is in whole seconds since the epoch. */
@@ -25,7 +28,12 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 }
 
 /** The `webhook-signature` header value: one signature per secret, space-separated. */
-export function signatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+export function signatureHeader(
+  secrets: readonly string[],
+  id: string,
+  timestamp: number,
+  body: string,
+): string {
   return secrets.map((s) => signWebhook(s, id, timestamp, body)).join(" ");
 }
 

@@ -36,7 +36,8 @@ export interface EndpointView {
 }
 
 function present(row: EndpointRow, creatorName: string | null, now: number): EndpointView {
-  const overlap = row.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > now;
+  const overlap =
+    row.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > now;
   return {
     id: row.id,
     relationshipId: row.relationshipId,
@@ -91,7 +92,8 @@ function checkUrl(url: string): string {
       errors: [
         {
           path: "body.url",
-          message: "must not contain a user name or password; receivers authenticate deliveries by their signature",
+          message:
+            "must not contain a user name or password; receivers authenticate deliveries by their signature",
         },
       ],
     });
@@ -100,7 +102,10 @@ function checkUrl(url: string): string {
 }
 
 /** The caller's organization's endpoints for this relationship, newest first. */
-export async function listWebhookEndpoints(ctx: ServiceContext, relationshipId: string): Promise<EndpointView[]> {
+export async function listWebhookEndpoints(
+  ctx: ServiceContext,
+  relationshipId: string,
+): Promise<EndpointView[]> {
   const { viewer } = await managerOf(ctx, relationshipId);
   const rows = await ctx.db
     .select({ e: webhookEndpoints, creatorName: users.name })
@@ -246,7 +251,11 @@ export async function deleteWebhookEndpoint(
       .update(outbox)
       .set({ status: "failed", lastError: "not sent: the endpoint was deleted", lockedUntil: null })
       .where(
-        and(eq(outbox.relationshipId, relationshipId), eq(outbox.endpointId, e.id), eq(outbox.status, "pending")),
+        and(
+          eq(outbox.relationshipId, relationshipId),
+          eq(outbox.endpointId, e.id),
+          eq(outbox.status, "pending"),
+        ),
       )
       .returning({ id: outbox.id });
     await appendEvent(tx.db, {

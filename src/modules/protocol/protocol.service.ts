@@ -526,16 +526,10 @@ export async function signProtocolVersion(
     );
     // Open tickets now run on the new version: deadlines recomputed, pauses already accrued kept.
     await recomputeOpenTickets(tx, relationshipId);
-    await tellParties(
-      tx,
-      rel,
-      row,
-      "protocol.activated",
-      {
-        subject: `${rel.name}: protocol version ${row.number} is now in effect`,
-        body: `Both sides have signed version ${row.number} of the protocol${previous ? `; it replaces version ${previous.number}` : ""}. Clocks, escalations and notices now follow it.`,
-      },
-    );
+    await tellParties(tx, rel, row, "protocol.activated", {
+      subject: `${rel.name}: protocol version ${row.number} is now in effect`,
+      body: `Both sides have signed version ${row.number} of the protocol${previous ? `; it replaces version ${previous.number}` : ""}. Clocks, escalations and notices now follow it.`,
+    });
     return { activated: true };
   });
 }

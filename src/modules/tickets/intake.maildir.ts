@@ -47,6 +47,7 @@ export async function processMaildir(
   ctx: ServiceContext,
   dir: string,
   report: (o: MaildirOutcome) => void,
+  signal?: AbortSignal,
 ): Promise<{ imported: number; refused: number; errors: number }> {
   const { newDir, curDir } = checkMaildir(dir);
   const names = fs
@@ -56,6 +57,8 @@ export async function processMaildir(
     .sort();
   const counts = { imported: 0, refused: 0, errors: 0 };
   for (const name of names) {
+    // Stopping waits for the message in hand, never abandons one half-done.
+    if (signal?.aborted) break;
     const file = path.join(newDir, name);
     let outcome: MaildirOutcome;
     try {
@@ -126,7 +129,7 @@ export async function watchMaildir(
   signal.addEventListener("abort", onAbort);
   try {
     while (!signal.aborted) {
-      await processMaildir(ctx, dir, report);
+      await processMaildir(ctx, dir, report, signal);
       if (signal.aborted) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, intervalMs);

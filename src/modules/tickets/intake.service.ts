@@ -13,6 +13,7 @@ import { relationships, users } from "../identity/identity.tables.ts";
 import { loadUserActor } from "../identity/auth.service.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import { canRotateIntakeAddress, rotateRefusal } from "./intake.policy.ts";
+import { canSeeTicket } from "./tickets.policy.ts";
 import { ticketIntakeKeys } from "./intake.tables.ts";
 import {
   BODY_MAX,
@@ -40,6 +41,17 @@ const KEY_PATTERN = /^[a-z2-7]{24}$/;
 const ADDRESS_IN_HEADER = new RegExp(`\\b${INTAKE_LOCAL_PART}\\+([a-z2-7]{24})@`, "gi");
 const TICKET_REF = /ticket-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 const RECIPIENT_HEADERS = new Set(["to", "cc", "delivered-to", "x-original-to"]);
+/** What intake needs of a ticket a reply points at: where it is, its state, and whose it is. */
+const targetColumns = {
+  id: tickets.id,
+  relationshipId: tickets.relationshipId,
+  number: tickets.number,
+  state: tickets.state,
+  reporterId: tickets.reporterId,
+  raisedById: tickets.raisedById,
+  assigneeId: tickets.assigneeId,
+  escalationLevel: tickets.escalationLevel,
+};
 
 /**
  * What a message sent by email assumes about impact, since email asks no questions: one person
@@ -299,12 +311,7 @@ async function ticketFromHeaders(db: Db, refs: string[], relationshipId: string 
   const ids = [...new Set(byRef.values())];
   if (!ids.length) return null;
   const found = await db
-    .select({
-      id: tickets.id,
-      relationshipId: tickets.relationshipId,
-      number: tickets.number,
-      state: tickets.state,
-    })
+    .select(targetColumns)
     .from(tickets)
     .where(
       and(inArray(tickets.id, ids), relationshipId ? eq(tickets.relationshipId, relationshipId) : undefined),
@@ -320,8 +327,10 @@ async function ticketFromHeaders(db: Db, refs: string[], relationshipId: string 
 function attachmentNote(mail: ParsedMail): string {
   const names = mail.attachments
     .filter((a) => !a.related)
-    .map((a) => a.filename?.trim() || `an unnamed ${a.contentType}`);
-  return names.length ? `Attachments not imported: ${names.join(", ")}` : "";
+    .map((a) => (a.filename?.trim() || `an unnamed ${a.contentType}`).slice(0, 200));
+  if (!names.length) return "";
+  const more = names.length > 20 ? ` and ${names.length - 20} more` : "";
+  return `Attachments not imported: ${names.slice(0, 20).join(", ")}${more}`;
 }
 
 /** The message's text: the text part, else its HTML as text. */
@@ -405,7 +414,12 @@ export async function receiveEmail(ctx: ServiceContext, raw: Buffer): Promise<In
   const [rel] = await ctx.db.select().from(relationships).where(eq(relationships.id, relationshipId));
   if (!rel) return refuse("unknown_address", "The intake address is not in use.", messageId);
   if (rel.status !== "active")
-    return refuse("relationship_ended", `The relationship ${rel.name} has ended.`, messageId, rel.id);
+    return refuse(
+      "relationship_ended",
+      "This address belongs to a relationship that has ended.",
+      messageId,
+      rel.id,
+    );
 
   // The first Authentication-Results is the receiving server's own verdict; a sender can add
   // more below it but cannot remove it. A forged From is what DMARC exists to catch.
@@ -422,7 +436,8 @@ export async function receiveEmail(ctx: ServiceContext, raw: Buffer): Promise<In
   const unknownSender = refuse(
     "unknown_sender",
     senderAddress
-      ? `${senderAddress} is not a person of ${rel.name} in Liaison. Ask an admin to add them, or write from the address Liaison knows.`
+      ? // Unnamed relationship: whoever holds a leaked address learns nothing about whose it is.
+        `${senderAddress} is not a person Liaison knows at this address. Ask an admin to add them, or write from the address Liaison knows.`
       : "The message has no sender address.",
     messageId,
     rel.id,
@@ -434,7 +449,7 @@ export async function receiveEmail(ctx: ServiceContext, raw: Buffer): Promise<In
     .where(eq(sql`lower(${users.email})`, senderAddress.toLowerCase()));
   const actor: Actor | null = user ? await loadUserActor(ctx.db, user.id, "email-intake") : null;
   const viewer = actor ? relationshipViewer(actor, rel) : null;
-  if (!actor || !viewer) return unknownSender;
+  if (!user || !actor || !viewer) return unknownSender;
 
   const seen = await existingEntry(ctx.db, rel.id, messageId);
   if (seen)
@@ -453,23 +468,22 @@ export async function receiveEmail(ctx: ServiceContext, raw: Buffer): Promise<In
     (keyRow ? await ticketFromHeaders(ctx.db, refs, rel.id) : threaded) ??
     (number !== null
       ? await ctx.db
-          .select({
-            id: tickets.id,
-            relationshipId: tickets.relationshipId,
-            number: tickets.number,
-            state: tickets.state,
-          })
+          .select(targetColumns)
           .from(tickets)
           .where(and(eq(tickets.relationshipId, rel.id), eq(tickets.number, number)))
           .then((r) => r[0] ?? null)
       : null);
-  if (number !== null && !target)
-    return refuse(
+  // A ticket the sender may not see (a member answering someone else's) is refused exactly like
+  // a missing one, so email reveals no more than the web does.
+  const notFound = (n: number) =>
+    refuse(
       "ticket_not_found",
-      `There is no ticket #${number} in ${rel.name}. To raise a new ticket, send the message without [#${number}] in the subject.`,
+      `There is no ticket #${n} in ${rel.name} that ${senderAddress} can see. To raise a new ticket, send the message without [#${n}] in the subject.`,
       messageId,
       rel.id,
     );
+  if (target && !canSeeTicket(viewer, user.id, target)) return notFound(target.number);
+  if (number !== null && !target) return notFound(number);
   const attachments = attachmentNote(mail);
 
   try {
@@ -546,6 +560,7 @@ export async function receiveEmail(ctx: ServiceContext, raw: Buffer): Promise<In
           messageId,
         };
     }
+    if (err instanceof AppError && err.code === "not_found" && target) return notFound(target.number);
     if (err instanceof AppError && err.status < 500)
       return refuse(refusalFromError(err), err.message, messageId, rel.id);
     throw err;

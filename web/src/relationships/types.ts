@@ -12,7 +12,7 @@ export interface Relationship {
   client: { id: string; name: string };
   provider: { id: string; name: string };
   viewer: { side: Side; role: string; admin: boolean };
-  abilities: { readAudit: boolean; manageTokens: boolean };
+  abilities: { readAudit: boolean; manageTokens: boolean; manageWebhooks: boolean };
 }
 
 export interface Person {

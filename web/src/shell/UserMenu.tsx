@@ -1,5 +1,5 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from "@mantine/core";
-import { IconChevronDown, IconLogout, IconUserCircle } from "@tabler/icons-react";
+import { IconBellCog, IconChevronDown, IconLogout, IconUserCircle } from "@tabler/icons-react";
 import { Link, useNavigate } from "react-router";
 import { useSignOut } from "../identity/session.ts";
 import type { User } from "../identity/types.ts";
@@ -33,6 +33,13 @@ export function UserMenu({ user }: { user: User }) {
         <Menu.Divider />
         <Menu.Item component={Link} to="/account" leftSection={<IconUserCircle size={16} aria-hidden />}>
           Account
+        </Menu.Item>
+        <Menu.Item
+          component={Link}
+          to="/settings/notifications"
+          leftSection={<IconBellCog size={16} aria-hidden />}
+        >
+          Notification settings
         </Menu.Item>
         <Menu.Item
           leftSection={<IconLogout size={16} aria-hidden />}

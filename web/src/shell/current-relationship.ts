@@ -30,6 +30,7 @@ export function switchPath(pathname: string, target: Relationship): string {
   const section = match?.[1];
   if (!section) return base;
   if (section === "tokens" && !target.abilities.manageTokens) return base;
+  if (section === "webhooks" && !target.abilities.manageWebhooks) return base;
   if (section === "audit" && !target.abilities.readAudit) return base;
   return `${base}/${section}`;
 }

@@ -13,6 +13,7 @@ import {
   IconUrgent,
   IconUsers,
   IconUsersGroup,
+  IconWebhook,
 } from "@tabler/icons-react";
 import { Link, useLocation } from "react-router";
 import type { MembershipSummary } from "../identity/types.ts";
@@ -58,6 +59,8 @@ export function relationshipNavItems(relationship: Relationship): NavItem[] {
     items.push({ label: "Audit trail", to: `${base}/audit`, icon: IconHistory });
   if (relationship.abilities.manageTokens)
     items.push({ label: "API tokens", to: `${base}/tokens`, icon: IconKey });
+  if (relationship.abilities.manageWebhooks)
+    items.push({ label: "Webhooks", to: `${base}/webhooks`, icon: IconWebhook });
   return items;
 }
 

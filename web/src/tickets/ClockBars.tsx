@@ -58,7 +58,12 @@ function ClockBar({ clock, now, state }: { clock: TicketClock; now: number; stat
             {clock.calendar === "24x7" ? "24×7" : "business hours"}
           </Badge>
         </Group>
-        <Badge size="sm" variant="light" color={CLOCK_STATUS_COLORS[status]} data-testid={`clock-status-${clock.name}`}>
+        <Badge
+          size="sm"
+          variant="light"
+          color={CLOCK_STATUS_COLORS[status]}
+          data-testid={`clock-status-${clock.name}`}
+        >
           {CLOCK_STATUS_LABELS[status]}
         </Badge>
       </Group>
@@ -91,9 +96,7 @@ function statusWords(clock: TicketClock, now: number, state: string): string {
   const stopped = ms(clock.stoppedAt);
   const status = liveStatus(clock, now);
   if (clock.startedAt === null)
-    return clock.name === "updates"
-      ? "Starts when the ticket is acknowledged."
-      : "Not started.";
+    return clock.name === "updates" ? "Starts when the ticket is acknowledged." : "Not started.";
   switch (status) {
     case "met":
       if (due !== null && stopped !== null)

@@ -78,7 +78,11 @@ export function EscalationPanel({ escalation }: { escalation: TicketDetail["esca
                       </Text>
                       <Text size="xs" c="dimmed">
                         {l.side === "client" ? "Client" : "Provider"} ·{" "}
-                        {l.trigger === "manual" ? "on request only" : `automatically at ${l.trigger}`}
+                        {l.trigger === "manual"
+                          ? "on request only"
+                          : / after /.test(l.trigger)
+                            ? `automatically ${l.trigger}`
+                            : `automatically at ${l.trigger}`}
                       </Text>
                       <Text size="xs">{l.authority.summary}</Text>
                     </Stack>

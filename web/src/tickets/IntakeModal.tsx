@@ -18,7 +18,7 @@ import {
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconBulb, IconEye, IconSend } from "@tabler/icons-react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ApiError } from "../api/problem.ts";
 import type { RelationshipDetail } from "../relationships/types.ts";
@@ -85,6 +85,7 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
   const [reporterEmail, setReporterEmail] = useState("");
   const [reporterName, setReporterName] = useState("");
   const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const formRef = useRef<HTMLFormElement>(null);
 
   const impact: Impact | null =
     peopleAffected !== null && workaround !== null && stopped !== null
@@ -144,7 +145,11 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
           : undefined,
     };
     setErrors(found);
-    if (hasErrors(found) || !impact) return;
+    if (hasErrors(found) || !impact) {
+      // The form is long: take the person to the first answer that is missing.
+      requestAnimationFrame(() => focusFirstError(formRef.current));
+      return;
+    }
     const count = typeof peopleCount === "number" ? peopleCount : undefined;
     const input: CreateTicketInput = {
       title: title.trim(),
@@ -158,7 +163,10 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
         ? {
             reporter: picked
               ? { email: picked.email, name: picked.name }
-              : { email: reporterEmail.trim(), ...(reporterName.trim() ? { name: reporterName.trim() } : {}) },
+              : {
+                  email: reporterEmail.trim(),
+                  ...(reporterName.trim() ? { name: reporterName.trim() } : {}),
+                },
           }
         : {}),
     };
@@ -176,12 +184,16 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
     <Modal
       opened={opened}
       onClose={close}
-      title={<Title order={2} fz="h3">Raise a ticket</Title>}
+      title={
+        <Title order={2} fz="h3">
+          Raise a ticket
+        </Title>
+      }
       size="xl"
       fullScreen={phone}
       closeButtonProps={{ "aria-label": "Close" }}
     >
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={submit} noValidate ref={formRef}>
         <Stack gap="lg">
           {onBehalf ? (
             <Stack gap="xs">
@@ -392,8 +404,9 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
                 label="Why this severity?"
                 description={
                   <>
-                    <IconEye size={12} aria-hidden style={{ verticalAlign: "-1px" }} /> Visible to both sides: the
-                    reason is shown on the ticket to the client and the provider, next to the suggested severity.
+                    <IconEye size={12} aria-hidden style={{ verticalAlign: "-1px" }} /> Visible to both sides:
+                    the reason is shown on the ticket to the client and the provider, next to the suggested
+                    severity.
                   </>
                 }
                 required
@@ -412,9 +425,7 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
             ) : null}
           </Stack>
 
-          {create.isError ? (
-            <ProblemAlert error={create.error} title="The ticket was not raised" />
-          ) : null}
+          {create.isError ? <ProblemAlert error={create.error} title="The ticket was not raised" /> : null}
           {hasErrors(errors) ? (
             <Text size="sm" c="red" role="alert">
               Some answers are missing; they are marked above.
@@ -432,4 +443,14 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
       </form>
     </Modal>
   );
+}
+
+/** Focuses the field (or the first choice of the group) described by the form's first error message. */
+function focusFirstError(form: HTMLFormElement | null): void {
+  const message = form?.querySelector<HTMLElement>('[id$="-error"]');
+  if (!form || !message) return;
+  const field = form.querySelector<HTMLElement>(`[aria-describedby~="${CSS.escape(message.id)}"]`);
+  const target = field?.getAttribute("role") === "radiogroup" ? field.querySelector("input") : field;
+  (target ?? message).focus();
+  message.scrollIntoView({ block: "center" });
 }

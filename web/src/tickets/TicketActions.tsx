@@ -1,14 +1,4 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  Select,
-  Stack,
-  Text,
-  Textarea,
-} from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Text, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import {
   IconAlertTriangle,
@@ -55,21 +45,39 @@ export function TicketActions({ relationshipId, ticket }: { relationshipId: stri
   const props = { relationshipId, ticket, opened: false, onClose: close };
   const buttons: { key: ActionKey; label: string; icon: ReactNode; primary?: boolean; color?: string }[] = [];
   if (a.acknowledge)
-    buttons.push({ key: "acknowledge", label: "Acknowledge", icon: <IconUserCheck size={16} />, primary: true });
+    buttons.push({
+      key: "acknowledge",
+      label: "Acknowledge",
+      icon: <IconUserCheck size={16} />,
+      primary: true,
+    });
   if (a.update)
-    buttons.push({ key: "update", label: "Post an update", icon: <IconNotes size={16} />, primary: !a.acknowledge });
+    buttons.push({
+      key: "update",
+      label: "Post an update",
+      icon: <IconNotes size={16} />,
+      primary: !a.acknowledge,
+    });
   if (a.confirm)
-    buttons.push({ key: "confirm", label: "Confirm the fix", icon: <IconCircleCheck size={16} />, primary: true });
+    buttons.push({
+      key: "confirm",
+      label: "Confirm the fix",
+      icon: <IconCircleCheck size={16} />,
+      primary: true,
+    });
   if (a.resume) buttons.push({ key: "resume", label: "Resume", icon: <IconPlayerPlay size={16} /> });
   if (a.waitOnClient)
     buttons.push({ key: "waitOnClient", label: "Ask the client", icon: <IconMessageQuestion size={16} /> });
-  if (a.resolve) buttons.push({ key: "resolve", label: "Resolve", icon: <IconCircleCheck size={16} />, color: "teal" });
-  if (a.reopen) buttons.push({ key: "reopen", label: "Reopen", icon: <IconArrowBackUp size={16} />, color: "red" });
+  if (a.resolve)
+    buttons.push({ key: "resolve", label: "Resolve", icon: <IconCircleCheck size={16} />, color: "teal" });
+  if (a.reopen)
+    buttons.push({ key: "reopen", label: "Reopen", icon: <IconArrowBackUp size={16} />, color: "red" });
   if (a.changeSeverity)
     buttons.push({ key: "severity", label: "Change severity", icon: <IconAdjustments size={16} /> });
   if (a.escalateTo.length)
     buttons.push({ key: "escalate", label: "Escalate", icon: <IconStairsUp size={16} />, color: "orange" });
-  if (a.deescalate) buttons.push({ key: "deescalate", label: "De-escalate", icon: <IconStairsDown size={16} /> });
+  if (a.deescalate)
+    buttons.push({ key: "deescalate", label: "De-escalate", icon: <IconStairsDown size={16} /> });
 
   if (!buttons.length) return null;
   return (
@@ -193,7 +201,13 @@ function ActionDialog({
   };
   const conflict = error instanceof ApiError && error.status === 409;
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size="lg">
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      size="lg"
+      closeButtonProps={{ "aria-label": "Close" }}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           {intro ? (
@@ -211,8 +225,8 @@ function ActionDialog({
               title="The ticket changed while you were looking at it"
             >
               <Text size="sm">
-                {(error as ApiError).detail} The page now shows the ticket as it is; check what changed, then try
-                again if it still makes sense.
+                {(error as ApiError).detail} The page now shows the ticket as it is; check what changed, then
+                try again if it still makes sense.
               </Text>
             </Alert>
           ) : error ? (
@@ -243,7 +257,13 @@ function NoteDialog({
   intro,
   submitLabel,
   done,
-}: DialogProps & { path: TicketActionPath; title: string; intro: string; submitLabel: string; done: string }) {
+}: DialogProps & {
+  path: TicketActionPath;
+  title: string;
+  intro: string;
+  submitLabel: string;
+  done: string;
+}) {
   const { run, action, fieldError } = useRunAction(relationshipId, ticket, path);
   const [note, setNote] = useState("");
   const close = () => {
@@ -508,17 +528,16 @@ function SeverityDialog({ relationshipId, ticket, opened, onClose }: DialogProps
         };
         setErrors(e);
         if (hasErrors(e)) return;
-        run(
-          { severity, reason: reason.trim() },
-          `Severity changed to ${SEVERITY_LABELS[severity!]}.`,
-          close,
-        );
+        run({ severity, reason: reason.trim() }, `Severity changed to ${SEVERITY_LABELS[severity!]}.`, close);
       }}
     >
       <Select
         label="New severity"
         required
-        data={SEVERITIES.filter((s) => s !== ticket.severity).map((s) => ({ value: s, label: SEVERITY_LABELS[s] }))}
+        data={SEVERITIES.filter((s) => s !== ticket.severity).map((s) => ({
+          value: s,
+          label: SEVERITY_LABELS[s],
+        }))}
         value={severity}
         onChange={(v) => setSeverity(v as Severity | null)}
         error={errors.severity ?? fieldError("severity")}
@@ -570,11 +589,7 @@ function EscalateDialog({ relationshipId, ticket, opened, onClose }: DialogProps
         };
         setErrors(e);
         if (hasErrors(e)) return;
-        run(
-          { level, justification: justification.trim() },
-          `Escalated to ${chosen?.name ?? level}.`,
-          close,
-        );
+        run({ level, justification: justification.trim() }, `Escalated to ${chosen?.name ?? level}.`, close);
       }}
     >
       <Select
@@ -587,7 +602,12 @@ function EscalateDialog({ relationshipId, ticket, opened, onClose }: DialogProps
         data-autofocus
       />
       {chosen ? (
-        <Alert variant="light" color="orange" icon={<IconStairsUp size={18} aria-hidden />} title={chosen.name}>
+        <Alert
+          variant="light"
+          color="orange"
+          icon={<IconStairsUp size={18} aria-hidden />}
+          title={chosen.name}
+        >
           <Text size="sm">{chosen.authority.summary}</Text>
           {chosen.authority.decisions.length ? (
             <Text size="xs" c="dimmed" mt={4}>
@@ -744,8 +764,8 @@ function ResolveDialog({ relationshipId, ticket, opened, onClose }: DialogProps)
       {needsRca ? (
         <Alert variant="light" color="orange" icon={<IconAlertTriangle size={18} aria-hidden />}>
           <Text size="sm">
-            This is a <strong>{severity}</strong> ticket: the protocol asks for its root cause, the fix, and how it
-            will be prevented.
+            This is a <strong>{severity}</strong> ticket: the protocol asks for its root cause, the fix, and
+            how it will be prevented.
           </Text>
         </Alert>
       ) : null}

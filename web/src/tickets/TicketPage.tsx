@@ -153,9 +153,7 @@ function TicketView({
                 Timeline
               </Title>
               <Timeline entries={t.entries} names={names} levelNames={levelNames} />
-              {t.abilities.comment ? (
-                <CommentBox relationshipId={relationshipId} t={t} />
-              ) : null}
+              {t.abilities.comment ? <CommentBox relationshipId={relationshipId} t={t} /> : null}
             </Card>
           </Stack>
         </Grid.Col>
@@ -272,7 +270,13 @@ function ImpactCard({ t }: { t: TicketDetail }) {
 function ResolutionCard({ t }: { t: TicketDetail }) {
   const r = t.resolution!;
   return (
-    <Card withBorder padding="md" component="section" aria-labelledby="resolution-title" className="resolution-card">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-labelledby="resolution-title"
+      className="resolution-card"
+    >
       <Title order={2} fz="h4" id="resolution-title" mb="sm">
         Resolution
       </Title>
@@ -297,7 +301,8 @@ function ResolutionCard({ t }: { t: TicketDetail }) {
       </DataList>
       {t.state === "resolved" && t.closeDueAt ? (
         <Text size="sm" c="dimmed" mt="sm">
-          Closes by itself {formatAbsolute(t.closeDueAt)} unless the client confirms the fix or reopens it before.
+          Closes by itself {formatAbsolute(t.closeDueAt)} unless the client confirms the fix or reopens it
+          before.
         </Text>
       ) : null}
     </Card>
@@ -321,7 +326,10 @@ function AssignCard({ relationshipId, t }: { relationshipId: string; t: TicketDe
         onError: (error) =>
           notifications.show({
             color: "red",
-            title: error instanceof ApiError && error.status === 409 ? "The ticket changed; reloaded" : "Not assigned",
+            title:
+              error instanceof ApiError && error.status === 409
+                ? "The ticket changed; reloaded"
+                : "Not assigned",
             message: problemMessage(error),
           }),
       },
@@ -347,7 +355,13 @@ function AssignCard({ relationshipId, t }: { relationshipId: string; t: TicketDe
           disabled={action.isPending}
         />
         {myId && t.assignee?.id !== myId && t.providerStaff.some((p) => p.userId === myId) ? (
-          <Button variant="light" size="compact-sm" w="fit-content" onClick={() => assign(myId)} loading={action.isPending}>
+          <Button
+            variant="light"
+            size="compact-sm"
+            w="fit-content"
+            onClick={() => assign(myId)}
+            loading={action.isPending}
+          >
             Assign to me
           </Button>
         ) : null}
@@ -371,7 +385,10 @@ function CommentBox({ relationshipId, t }: { relationshipId: string; t: TicketDe
         onSuccess: () => {
           setBody("");
           setMissing(false);
-          notifications.show({ color: "teal", message: resumes ? "Answer sent; the ticket is back in progress." : "Comment posted." });
+          notifications.show({
+            color: "teal",
+            message: resumes ? "Answer sent; the ticket is back in progress." : "Comment posted.",
+          });
         },
       },
     );
@@ -400,7 +417,11 @@ function CommentBox({ relationshipId, t }: { relationshipId: string; t: TicketDe
           <ProblemAlert error={action.error} title="The comment was not posted" />
         ) : null}
         <Group justify="flex-end">
-          <Button type="submit" leftSection={<IconMessage size={16} aria-hidden />} loading={action.isPending}>
+          <Button
+            type="submit"
+            leftSection={<IconMessage size={16} aria-hidden />}
+            loading={action.isPending}
+          >
             {resumes ? "Send the answer" : "Comment"}
           </Button>
         </Group>

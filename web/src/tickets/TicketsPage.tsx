@@ -45,9 +45,7 @@ const CLOCK_FILTERS: ClockFilter[] = ["on_track", "warning", "breached", "paused
 /** The filters as they are kept in the address (shareable, and kept on back/forward). */
 function readFilters(params: URLSearchParams, myId: string | undefined): TicketFilters & { mine: boolean } {
   const list = <T extends string>(name: string, allowed: readonly T[]) =>
-    (params.get(name) ?? "")
-      .split(",")
-      .filter((v): v is T => (allowed as readonly string[]).includes(v));
+    (params.get(name) ?? "").split(",").filter((v): v is T => (allowed as readonly string[]).includes(v));
   const state = list("state", TICKET_STATES);
   const severity = list("severity", SEVERITIES);
   const clock = params.get("clock");
@@ -103,9 +101,7 @@ export function TicketsPage() {
 
   const noProtocol = intake.error instanceof ApiError && intake.error.status === 409;
   const canRaise = intake.data?.canRaise ?? false;
-  const filtered = Boolean(
-    query.state || query.severity || query.clock || params.get("assignee") || query.q,
-  );
+  const filtered = Boolean(query.state || query.severity || query.clock || params.get("assignee") || query.q);
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
@@ -190,7 +186,11 @@ export function TicketsPage() {
                 ticket={t}
                 relationshipId={relationshipId}
                 assigneeName={t.assigneeId ? (names.get(t.assigneeId) ?? "Someone") : null}
-                levelName={t.escalationLevel ? (levelNames.get(t.escalationLevel) ?? humanize(t.escalationLevel)) : null}
+                levelName={
+                  t.escalationLevel
+                    ? (levelNames.get(t.escalationLevel) ?? humanize(t.escalationLevel))
+                    : null
+                }
               />
             ))}
           </ul>

@@ -62,12 +62,19 @@ function TimelineEntry({
       data-stuck={e.kind === "update" && d.stuck === true ? true : undefined}
       data-tone={view.tone}
     >
-      <ThemeIcon size={28} radius="xl" variant="light" color={view.color} aria-hidden className="timeline-icon">
+      <ThemeIcon
+        size={28}
+        radius="xl"
+        variant="light"
+        color={view.color}
+        aria-hidden
+        className="timeline-icon"
+      >
         <Icon size={16} />
       </ThemeIcon>
       <Stack gap={4} style={{ minWidth: 0, flex: 1 }}>
         <Group gap={6} wrap="wrap" justify="space-between">
-          <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+          <Text size="sm" component="div" style={{ overflowWrap: "anywhere" }}>
             {e.side === "system" ? null : (
               <>
                 <Text span fw={600} size="sm">
@@ -196,7 +203,11 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
           icon: IconUserCheck,
           color: "cyan",
           headline: `acknowledged the ticket and started investigating${
-            d.withinTarget === false ? ", after the response target" : d.withinTarget === true ? ", within the response target" : ""
+            d.withinTarget === false
+              ? ", after the response target"
+              : d.withinTarget === true
+                ? ", within the response target"
+                : ""
           }.`,
           details: e.body ? <Body text={e.body} /> : undefined,
         };
@@ -256,7 +267,9 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
       return {
         icon: IconUserCheck,
         color: "gray",
-        headline: to ? `assigned the ticket to ${names.get(to) ?? "a member of the provider's staff"}.` : "unassigned the ticket.",
+        headline: to
+          ? `assigned the ticket to ${names.get(to) ?? "a member of the provider's staff"}.`
+          : "unassigned the ticket.",
       };
     }
     case "escalation": {
@@ -264,7 +277,9 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
         return {
           icon: IconStairsDown,
           color: "teal",
-          headline: d.to ? `de-escalated the ticket to ${level(d.to)}.` : "de-escalated the ticket off the escalation path.",
+          headline: d.to
+            ? `de-escalated the ticket to ${level(d.to)}.`
+            : "de-escalated the ticket off the escalation path.",
           details: e.body ? <Body label="Reason" text={e.body} /> : undefined,
         };
       const holders = Array.isArray(d.holders)
@@ -315,7 +330,11 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
             d.toClient === true
               ? "The investigation update is still overdue; the client's point of contact was told."
               : "An investigation update is overdue.",
-          details: str(d.dueAt) ? <Text size="xs" c="dimmed">Was due {formatAbsolute(String(d.dueAt))}.</Text> : undefined,
+          details: str(d.dueAt) ? (
+            <Text size="xs" c="dimmed">
+              Was due {formatAbsolute(String(d.dueAt))}.
+            </Text>
+          ) : undefined,
         };
       const pct = typeof d.pct === "number" ? d.pct : null;
       const deadline =
@@ -330,7 +349,11 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
           color: "red",
           tone: "danger",
           headline: `${clockName} target breached.`,
-          details: deadline ? <Text size="xs" c="dimmed">The deadline was {formatAbsolute(deadline)}.</Text> : undefined,
+          details: deadline ? (
+            <Text size="xs" c="dimmed">
+              The deadline was {formatAbsolute(deadline)}.
+            </Text>
+          ) : undefined,
         };
       return {
         icon: IconAlarm,
@@ -340,7 +363,10 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
         details: deadline ? (
           <Text size="xs" c="dimmed">
             The deadline is {formatAbsolute(deadline)}
-            {str(d.firedAt) ? `, ${durationWords(new Date(deadline).getTime() - new Date(String(d.firedAt)).getTime())} after this warning` : ""}.
+            {str(d.firedAt)
+              ? `, ${durationWords(new Date(deadline).getTime() - new Date(String(d.firedAt)).getTime())} after this warning`
+              : ""}
+            .
           </Text>
         ) : undefined,
       };
@@ -351,7 +377,11 @@ function describe(e: TicketEntry, names: Map<string, string>, levelNames: Map<st
         color: "teal",
         tone: "success",
         headline: `resolved the ticket${
-          d.withinTarget === false ? ", after the resolution target" : d.withinTarget === true ? ", within the resolution target" : ""
+          d.withinTarget === false
+            ? ", after the resolution target"
+            : d.withinTarget === true
+              ? ", within the resolution target"
+              : ""
         }.`,
         details: (
           <Paper withBorder p="sm" radius="md">

@@ -7,6 +7,10 @@ import { ticketDetailsKey, ticketKey, ticketListKey } from "./keys.ts";
  * cookie): "topic T of relationship R changed". A ping carries no content; whoever shows that
  * topic refetches it through the API, which applies the usual access rules.
  *
+ * The stream's events (src/core/notify/notify.routes.ts): `ready` once subscribed, `ping`
+ * `{ relationshipId, topic, id }`, `resync` when pings may have been missed, `ended` when the
+ * session ends. After `ready` and `resync`, whoever listens refetches everything it shows.
+ *
  * One EventSource serves the whole tab, opened while at least one component listens. The stream
  * may be missing (an older server) or drop (a restart, a proxy timeout): the browser's own
  * reconnection handles drops; a refused connection is retried here with a growing delay, and
@@ -19,12 +23,10 @@ export interface LivePing {
 }
 
 type PingListener = (ping: LivePing) => void;
-/** Called when the stream (re)opens: pings sent while it was down are lost, so refetch. */
+/** Called when the stream is subscribed again (`ready`, `resync`): pings may have been missed, so refetch. */
 type ResyncListener = () => void;
 
 const STREAM_URL = "/api/v1/notifications/stream";
-/** Event names a ping may arrive under: the default one, and the names a server is likely to use. */
-const EVENT_NAMES = ["message", "live", "ping"];
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 60_000;
 /** Navigating from the list to a ticket unmounts one listener just before the next mounts. */
@@ -45,7 +47,7 @@ function setConnected(value: boolean): void {
   for (const listener of connectedListeners) listener();
 }
 
-/** Reads a ping in the shapes a server may send: `{relationshipId, topic, id}` or `{r, topic, id}`. */
+/** Reads a ping's data, `{ relationshipId, topic, id }`; null for anything else. */
 export function parsePing(data: unknown): LivePing | null {
   let value: unknown = data;
   if (typeof data === "string") {
@@ -57,9 +59,8 @@ export function parsePing(data: unknown): LivePing | null {
   }
   if (!value || typeof value !== "object") return null;
   const v = value as Record<string, unknown>;
-  const relationshipId = typeof v.relationshipId === "string" ? v.relationshipId : v.r;
-  if (typeof relationshipId !== "string" || typeof v.topic !== "string") return null;
-  return { relationshipId, topic: v.topic, id: typeof v.id === "string" ? v.id : null };
+  if (typeof v.relationshipId !== "string" || typeof v.topic !== "string") return null;
+  return { relationshipId: v.relationshipId, topic: v.topic, id: typeof v.id === "string" ? v.id : null };
 }
 
 function open(): void {
@@ -69,13 +70,24 @@ function open(): void {
   es.addEventListener("open", () => {
     failures = 0;
     setConnected(true);
-    for (const listener of resyncListeners) listener();
   });
-  const onMessage = (event: MessageEvent) => {
+  const resync = () => {
+    for (const listener of resyncListeners) listener();
+  };
+  // Subscribed: anything committed from now on arrives as a ping; what happened before is refetched.
+  es.addEventListener("ready", resync);
+  es.addEventListener("resync", resync);
+  es.addEventListener("ping", (event: MessageEvent) => {
     const ping = parsePing(event.data);
     if (ping) for (const listener of pingListeners) listener(ping);
-  };
-  for (const name of EVENT_NAMES) es.addEventListener(name, onMessage as EventListener);
+  });
+  // The session ended (signed out elsewhere): the next API call answers 401 and the app signs
+  // out; reconnecting now would only be refused.
+  es.addEventListener("ended", () => {
+    es.close();
+    if (source === es) source = null;
+    setConnected(false);
+  });
   es.addEventListener("error", () => {
     setConnected(false);
     // CONNECTING: the browser is already reconnecting after a drop. CLOSED: it gave up (the

@@ -1,4 +1,10 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { api } from "../api/client.ts";
 import { ApiError } from "../api/problem.ts";
 import { ticketKey, ticketListKey, ticketsKey } from "./keys.ts";
@@ -13,7 +19,6 @@ import type {
   TicketList,
   TicketSummary,
 } from "./types.ts";
-
 
 const base = (relationshipId: string) => `/relationships/${relationshipId}/tickets`;
 

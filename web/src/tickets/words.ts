@@ -142,7 +142,8 @@ export function suggestSeverity(rules: readonly IntakeRule[], impact: Impact): S
     if (
       (rule.peopleAffected === null || rule.peopleAffected.includes(impact.peopleAffected)) &&
       (rule.workaround === null || rule.workaround === impact.workaround) &&
-      (rule.criticalFunctionStopped === null || rule.criticalFunctionStopped === impact.criticalFunctionStopped)
+      (rule.criticalFunctionStopped === null ||
+        rule.criticalFunctionStopped === impact.criticalFunctionStopped)
     )
       return rule.severity;
   }
@@ -151,7 +152,10 @@ export function suggestSeverity(rules: readonly IntakeRule[], impact: Impact): S
 
 /** "within 4h", "by the next business day", "as available", with the clock it runs on. */
 export function targetWords(target: { within: string; clock: "24x7" | "business" }): string {
-  const within = target.within.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const within = target.within
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
   const clock = target.clock === "24x7" ? "around the clock" : "in business hours";
   if (within === "as_available") return "as available (no deadline)";
   if (within === "next_business_day") return "by the next business day";

@@ -1,0 +1,381 @@
+/**
+ * Walks every route of the OpenAPI document as outsiders and as each role that must be refused,
+ * and checks the answer (401/403/404) and that the database did not change. Routes are read from
+ * the document, so a new route is covered the day it is added; its `x-access` declaration says
+ * who may call it.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RouteAccess } from "../src/core/http/auth.ts";
+import { sessions, users } from "../src/modules/identity/identity.tables.ts";
+import { hashPassword } from "../src/modules/identity/passwords.ts";
+import {
+  createTenant,
+  createTestApp,
+  type Person,
+  request,
+  snapshotDatabase,
+  type Tenant,
+  type TestApp,
+} from "./support.ts";
+
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  format?: string;
+  minLength?: number;
+  pattern?: string;
+  minimum?: number;
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+};
+
+interface Operation {
+  method: string;
+  path: string;
+  access: RouteAccess;
+  body?: JsonSchema;
+  /** Required query parameters (e.g. the two versions of a diff). */
+  query: string[];
+}
+
+/** A value that satisfies a JSON schema, so requests get past validation to the policy check. */
+function sample(s: JsonSchema): unknown {
+  if (s.enum) return s.enum[0];
+  if (s.anyOf) return sample(s.anyOf[0]!);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  switch (type) {
+    case "object": {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(s.properties ?? {})) out[k] = sample(v);
+      return out;
+    }
+    case "string":
+      if (s.format === "email") return `walk-${randomUUID().slice(0, 8)}@walk.example`;
+      if (s.format === "uuid") return randomUUID();
+      if (s.pattern === "^[0-9a-fA-F]{64}$") return "0".repeat(64);
+      if (s.format === "date-time") return "2026-11-20T16:30:00Z";
+      if (s.format === "uri") return "https://walk.example/hook";
+      return "x".repeat(Math.max(s.minLength ?? 1, 12));
+    case "integer":
+    case "number":
+      return s.minimum ?? 1;
+    case "boolean":
+      return true;
+    case "array":
+      return [];
+    default:
+      return null;
+  }
+}
+
+let t: TestApp;
+let ops: Operation[];
+let a: Tenant;
+let b: Tenant;
+let tokenId: string;
+let sessionId: string;
+let versionId: string;
+let endpointId: string;
+
+/** The default protocol as a draft in a tenant's relationship, proposed when asked. */
+async function protocolVersion(tenant: Tenant, proposed = false): Promise<{ id: string; sha: string }> {
+  const base = `/api/v1/relationships/${tenant.relationshipId}/protocol/versions`;
+  const draft = await request(t, tenant.people.providerAdmin, { method: "POST", url: base, payload: {} });
+  expect(draft.statusCode, draft.body).toBe(201);
+  const { id, documentSha256: sha } = draft.json();
+  if (proposed) {
+    const res = await request(t, tenant.people.providerAdmin, {
+      method: "POST",
+      url: `${base}/${id}/propose`,
+      payload: {},
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  return { id, sha };
+}
+
+/** Bodies that must be more than schema-shaped to succeed (a real .ics file, the signed text's hash). */
+const ICS = [
+  "BEGIN:VCALENDAR",
+  "VERSION:2.0",
+  "PRODID:-//Liaison//walk//EN",
+  "BEGIN:VEVENT",
+  "UID:walk-1",
+  "DTSTART;VALUE=DATE:20261224",
+  "SUMMARY:Christmas Eve",
+  "END:VEVENT",
+  "END:VCALENDAR",
+].join("\r\n");
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const doc = (await t.app.inject({ method: "GET", url: "/api/openapi.json" })).json();
+  ops = [];
+  for (const [path, item] of Object.entries<Record<string, Record<string, unknown>>>(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const access = op["x-access"] as RouteAccess | undefined;
+      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)
+        ?.content?.["application/json"]?.schema;
+      const query = ((op.parameters as Array<{ in: string; name: string; required?: boolean }>) ?? [])
+        .filter((p) => p.in === "query" && p.required)
+        .map((p) => p.name);
+      if (!path.includes("/tickets")) ops.push({ method: method.toUpperCase(), path, access: access!, body, query });
+    }
+  }
+  a = await createTenant(t, "Walk A");
+  b = await createTenant(t, "Walk B");
+  const created = await request(t, a.people.clientAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${a.relationshipId}/tokens`,
+    payload: { name: "walk", role: "it_contact" },
+  });
+  tokenId = created.json().token.id;
+  const [s] = await t.database.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, a.people.clientAdmin.userId)));
+  sessionId = s!.id;
+  versionId = (await protocolVersion(a)).id;
+  endpointId = await webhookEndpoint(a);
+});
+
+/** A webhook endpoint of the tenant's client organization. */
+async function webhookEndpoint(tenant: Tenant): Promise<string> {
+  const res = await request(t, tenant.people.clientAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/webhooks`,
+    payload: { url: "https://walk.example/receiver" },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().endpoint.id;
+}
+
+afterAll(async () => t?.close());
+
+function urlFor(
+  path: string,
+  tenant: Tenant,
+  ids: {
+    tokenId: string;
+    sessionId: string;
+    userId?: string;
+    versionId?: string;
+    notificationId?: string;
+    endpointId?: string;
+  },
+  query: string[] = [],
+): string {
+  const version = ids.versionId ?? versionId;
+  const qs = query.length ? `?${query.map((q) => `${q}=${version}`).join("&")}` : "";
+  return `${path
+    .replace("{versionId}", version)
+    .replace("{notificationId}", ids.notificationId ?? randomUUID())
+    .replace("{endpointId}", ids.endpointId ?? endpointId)
+    .replace("{relationshipId}", tenant.relationshipId)
+    .replace("{orgId}", tenant.clientOrgId)
+    .replace("{userId}", ids.userId ?? tenant.people.member.userId)
+    .replace("{tokenId}", ids.tokenId)
+    .replace("{sessionId}", ids.sessionId)}${qs}`;
+}
+
+/** Everyone in tenant A who must be refused by a route, with the status they must get. */
+function refusedInsiders(op: Operation): { who: string; person: Person; status: number }[] {
+  const out: { who: string; person: Person; status: number }[] = [];
+  const { access } = op;
+  for (const [who, person] of Object.entries(a.people)) {
+    const role = who === "clientAdmin" ? "it_contact" : who === "providerAdmin" ? "account_manager" : who;
+    const isAdmin = who === "clientAdmin" || who === "providerAdmin";
+    const clientSide = ["clientAdmin", "executive", "it_contact", "approver", "member", "advisor"].includes(
+      who,
+    );
+    if (access.scope === "organization") {
+      // Organization routes are addressed at A's client organization: provider staff are outsiders.
+      if (!clientSide) out.push({ who, person, status: 404 });
+      else if (access.admin && !isAdmin) out.push({ who, person, status: 403 });
+    } else if (access.scope === "relationship") {
+      if (access.admin && !isAdmin) out.push({ who, person, status: 403 });
+      else if (access.roles && !access.roles.includes(role as never)) out.push({ who, person, status: 403 });
+    }
+  }
+  return out;
+}
+
+describe("authorization walk over the OpenAPI document", () => {
+  it("declares who may call every route", () => {
+    expect(ops.length).toBeGreaterThan(15);
+    for (const op of ops) expect(op.access, `${op.method} ${op.path} has no x-access`).toBeDefined();
+  });
+
+  it("refuses anonymous callers on every non-public route, changing nothing", async () => {
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      const before = await snapshotDatabase(t.database);
+      const res = await t.app.inject({
+        method: op.method as never,
+        url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
+        ...(op.body ? { payload: sample(op.body) as object } : {}),
+      });
+      expect(res.statusCode, `${op.method} ${op.path} anonymous`).toBe(401);
+      expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(
+        before,
+      );
+    }
+  });
+
+  it("answers 404 to people of another tenant for every tenant-scoped record, changing nothing", async () => {
+    const outsiders = [b.people.clientAdmin, b.people.providerAdmin, b.people.advisor];
+    const scoped = ops.filter((o) => o.access.auth !== "public" && /\{\w+\}/.test(o.path));
+    expect(scoped.length).toBeGreaterThan(8);
+    for (const op of scoped) {
+      for (const outsider of outsiders) {
+        const before = await snapshotDatabase(t.database);
+        const res = await request(t, outsider, {
+          method: op.method as never,
+          url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
+          ...(op.body ? { payload: sample(op.body) as object } : {}),
+        });
+        expect(res.statusCode, `${op.method} ${op.path} as ${outsider.email}: ${res.body}`).toBe(404);
+        expect(res.json().code).toBe("not_found");
+        expect(await snapshotDatabase(t.database), `${op.method} ${op.path} changed the database`).toEqual(
+          before,
+        );
+      }
+    }
+  });
+
+  it("answers 403 to each role that must be refused (404 where the person is outside the organization)", async () => {
+    let checked = 0;
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      for (const { who, person, status } of refusedInsiders(op)) {
+        const before = await snapshotDatabase(t.database);
+        const res = await request(t, person, {
+          method: op.method as never,
+          url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
+          ...(op.body ? { payload: sample(op.body) as object } : {}),
+        });
+        expect(res.statusCode, `${op.method} ${op.path} as ${who}: ${res.body}`).toBe(status);
+        expect(
+          await snapshotDatabase(t.database),
+          `${op.method} ${op.path} as ${who} changed the database`,
+        ).toEqual(before);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("refuses API tokens on routes that need a signed-in person, and outside their relationship", async () => {
+    const secret = (
+      await request(t, b.people.clientAdmin, {
+        method: "POST",
+        url: `/api/v1/relationships/${b.relationshipId}/tokens`,
+        payload: { name: "walk b", role: "it_contact" },
+      })
+    ).json().secret as string;
+    // Use the token once first: using it records its last use (at most once a minute), and the
+    // refusals below must change nothing at all.
+    await t.app.inject({ method: "GET", url: "/api/v1/me", headers: { authorization: `Bearer ${secret}` } });
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      const before = await snapshotDatabase(t.database);
+      const res = await t.app.inject({
+        method: op.method as never,
+        url: urlFor(op.path, a, { tokenId, sessionId }, op.query),
+        headers: { authorization: `Bearer ${secret}` },
+        ...(op.body ? { payload: sample(op.body) as object } : {}),
+      });
+      if (op.access.auth === "session" || /\{\w+\}/.test(op.path)) {
+        expect([401, 403, 404], `${op.method} ${op.path} with a foreign token: ${res.statusCode}`).toContain(
+          res.statusCode,
+        );
+        expect(await snapshotDatabase(t.database)).toEqual(before);
+      }
+    }
+  });
+
+  it("lets the right person through on every route (so the refusals above are not vacuous)", async () => {
+    for (const op of ops.filter((o) => o.access.auth !== "public")) {
+      const fresh = await createTenant(t, "Walk ok");
+      const actor =
+        op.access.scope === "relationship" && !op.access.admin
+          ? fresh.people.providerAdmin
+          : fresh.people.clientAdmin;
+      if (op.path.endsWith("/notifications/stream")) {
+        // An event stream never ends: take its answer, then hang up.
+        const hangUp = new AbortController();
+        const res = await request(t, actor, {
+          method: "GET",
+          url: urlFor(op.path, fresh, { tokenId, sessionId }),
+          payloadAsStream: true,
+          signal: hangUp.signal,
+        });
+        expect(res.statusCode, `${op.method} ${op.path}`).toBe(200);
+        hangUp.abort();
+        continue;
+      }
+      const created = await request(t, fresh.people.clientAdmin, {
+        method: "POST",
+        url: `/api/v1/relationships/${fresh.relationshipId}/tokens`,
+        payload: { name: "ok", role: "it_contact" },
+      });
+      const [s] = await t.database.db.select().from(sessions).where(eq(sessions.userId, actor.userId));
+      // Routes that re-check the password (e.g. changing it) get the sample string as the current one.
+      await t.database.db
+        .update(users)
+        .set({ passwordHash: await hashPassword(sample({ type: "string" }) as string) })
+        .where(eq(users.id, actor.userId));
+      // A member who was invited and has not set a password yet: every member route applies to them.
+      const invited = await request(t, fresh.people.clientAdmin, {
+        method: "POST",
+        url: `/api/v1/organizations/${fresh.clientOrgId}/members`,
+        payload: {
+          email: `invited-${randomUUID().slice(0, 8)}@walk.example`,
+          name: "Invited",
+          role: "member",
+        },
+      });
+      // Protocol routes act on a version: a draft, or a proposal for signing; what-if questions need one.
+      const needsVersion = /\{versionId\}|\/protocol\/(diff|preview)/.test(op.path);
+      const version = needsVersion ? await protocolVersion(fresh, op.path.endsWith("/sign")) : null;
+      // A notification of the actor's own: a proposal by the other side notifies them.
+      let notificationId: string | undefined;
+      if (op.path.includes("{notificationId}")) {
+        await protocolVersion(fresh, true);
+        const list = await request(t, actor, { method: "GET", url: "/api/v1/notifications" });
+        notificationId = list.json().items[0].id;
+      }
+      const ownEndpointId = op.path.includes("{endpointId}") ? await webhookEndpoint(fresh) : undefined;
+      const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
+      if (payload && "timeZone" in payload)
+        Object.assign(payload, {
+          timeZone: "Europe/Berlin",
+          quietHours: { start: "22:00", end: "07:00" },
+          dailyDigestAt: "08:00",
+        });
+      if (payload && "documentSha256" in payload) payload.documentSha256 = version!.sha;
+      if (payload && "versionId" in payload) payload.versionId = version!.id;
+      if (payload && "ics" in payload)
+        Object.assign(payload, { ics: ICS, document: "calendar:\n  holidays: []\n" });
+      const res = await request(t, actor, {
+        method: op.method as never,
+        url: urlFor(
+          op.path,
+          fresh,
+          {
+            tokenId: created.json().token.id,
+            sessionId: s!.id,
+            userId: invited.json().member.userId,
+            ...(version ? { versionId: version.id } : {}),
+            ...(notificationId ? { notificationId } : {}),
+            ...(ownEndpointId ? { endpointId: ownEndpointId } : {}),
+          },
+          op.query,
+        ),
+        ...(payload ? { payload } : {}),
+      });
+      expect(res.statusCode, `${op.method} ${op.path}: ${res.body}`).toBeLessThan(300);
+    }
+  });
+});
