@@ -300,9 +300,7 @@ describe("tickets", () => {
     await p.getByRole("button", { name: "Resolve" }).click();
     const resolve = p.getByRole("dialog", { name: "Resolve #1" });
     await resolve.getByText(/This is a high ticket: the protocol asks for its root cause/).waitFor();
-    await resolve
-      .getByLabel("Summary")
-      .fill("New fuser fitted; 50 test prescriptions printed.");
+    await resolve.getByLabel("Summary").fill("New fuser fitted; 50 test prescriptions printed.");
     await resolve.getByRole("button", { name: "Resolve" }).click();
     await resolve.getByText("Required for a high ticket: say what caused the issue.").waitFor();
     await resolve.getByText("Required for a high ticket: say what was done to fix it.").waitFor();

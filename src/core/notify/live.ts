@@ -38,6 +38,8 @@ export class LiveHub {
   private readonly subscribers = new Set<LiveSubscriber>();
   private listening: Promise<() => Promise<void>> | null = null;
   private readonly parties = new Map<string, readonly string[]>();
+  /** Messages are handled one after another, so streams see them in commit order. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly database: Database) {}
 
@@ -47,7 +49,9 @@ export class LiveHub {
     try {
       this.listening ??= this.database.listen(
         LIVE_CHANNEL,
-        (payload) => void this.dispatch(payload),
+        (payload) => {
+          this.queue = this.queue.then(() => this.dispatch(payload)).catch(() => {});
+        },
         () => this.broadcast({ type: "resync" }),
       );
       await this.listening;

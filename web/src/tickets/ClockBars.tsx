@@ -141,10 +141,20 @@ function Bar({
   const stop = Math.max(end, started + 1);
   const last = Math.max(stop, due ?? 0);
   const span = last - started;
-  const pos = (t: number) => `${(Math.min(Math.max(t - started, 0), span) / span) * 100}%`;
+  const pctOf = (t: number) => (Math.min(Math.max(t - started, 0), span) / span) * 100;
+  const pos = (t: number) => `${pctOf(t)}%`;
   const width = (from: number, to: number) =>
     `${(Math.max(0, Math.min(to, last) - Math.max(from, started)) / span) * 100}%`;
   const overrun = due !== null && stop > due;
+  // Warning marks; on a business-hours clock over a weekend they crowd together near the deadline,
+  // so a mark too close to the previous label keeps only its tooltip.
+  const marks: { pct: number; at: string; left: number; labelled: boolean }[] = [];
+  for (const t of clock.thresholds) {
+    if (t.at === null || t.pct >= 100) continue;
+    const left = pctOf(new Date(t.at).getTime());
+    const lastLabel = marks.findLast((m) => m.labelled)?.left ?? -Infinity;
+    marks.push({ pct: t.pct, at: t.at, left, labelled: left - lastLabel >= 9 });
+  }
   const status = liveStatus(clock, now);
   return (
     <div className="clock-bar" aria-hidden data-status={status}>
@@ -169,15 +179,13 @@ function Bar({
           </Tooltip>
         );
       })}
-      {clock.thresholds
-        .filter((t) => t.at !== null && t.pct < 100)
-        .map((t) => (
-          <Tooltip key={t.pct} label={`${t.pct}% of the target: ${formatAbsolute(t.at!)}`} withArrow>
-            <div className="clock-bar-mark" style={{ left: pos(new Date(t.at!).getTime()) }} data-pct={t.pct}>
-              <span className="clock-bar-mark-label">{t.pct}%</span>
-            </div>
-          </Tooltip>
-        ))}
+      {marks.map((m) => (
+        <Tooltip key={m.pct} label={`${m.pct}% of the target: ${formatAbsolute(m.at)}`} withArrow>
+          <div className="clock-bar-mark" style={{ left: `${m.left}%` }} data-pct={m.pct}>
+            {m.labelled ? <span className="clock-bar-mark-label">{m.pct}%</span> : null}
+          </div>
+        </Tooltip>
+      ))}
       {due !== null ? (
         <Tooltip label={`Deadline: ${formatAbsolute(clock.dueAt!)}`} withArrow>
           <div className="clock-bar-deadline" style={{ left: pos(due) }} />

@@ -184,11 +184,8 @@ export function IntakeModal({ opened, onClose, relationshipId, form, relationshi
     <Modal
       opened={opened}
       onClose={close}
-      title={
-        <Title order={2} fz="h3">
-          Raise a ticket
-        </Title>
-      }
+      title="Raise a ticket"
+      styles={{ title: { fontSize: "var(--mantine-h3-font-size)", fontWeight: 700 } }}
       size="xl"
       fullScreen={phone}
       closeButtonProps={{ "aria-label": "Close" }}

@@ -14,6 +14,7 @@ import {
   Textarea,
   Title,
 } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconArrowLeft, IconEye, IconMessage, IconStairsUp } from "@tabler/icons-react";
 import { type FormEvent, useMemo, useState } from "react";
@@ -136,7 +137,7 @@ function TicketView({
               {t.reporter.name}
             </Text>
             <Text size="sm" c="dimmed">
-              Raised <TimeStamp iso={t.createdAt} mode="relative" span size="sm" />
+              Raised <TimeStamp iso={t.createdAt} mode="relative" size="sm" />
             </Text>
           </Group>
           <TicketActions relationshipId={relationshipId} ticket={t} />
@@ -185,6 +186,8 @@ function TicketView({
 }
 
 function ImpactCard({ t }: { t: TicketDetail }) {
+  // On a phone, a term above its value leaves the value the whole width.
+  const phone = useMediaQuery("(max-width: 36em)");
   const overridden = t.severity !== t.suggestedSeverity;
   const yes = (v: boolean) => (v ? "Yes" : "No");
   return (
@@ -195,7 +198,12 @@ function ImpactCard({ t }: { t: TicketDetail }) {
       <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }} mb="md">
         {t.description}
       </Text>
-      <DataList size="sm" labelWidth="12rem" className="ticket-impact">
+      <DataList
+        size="sm"
+        labelWidth="12rem"
+        orientation={phone ? "vertical" : "horizontal"}
+        className="ticket-impact"
+      >
         <DataList.Item>
           <DataList.ItemLabel>People affected</DataList.ItemLabel>
           <DataList.ItemValue>

@@ -8,14 +8,13 @@ import {
   Loader,
   MultiSelect,
   Select,
-  SimpleGrid,
   Stack,
   Text,
   TextInput,
 } from "@mantine/core";
-import { useDebouncedValue } from "@mantine/hooks";
+import { useDebouncedCallback } from "@mantine/hooks";
 import { IconFilterOff, IconPlus, IconSearch, IconTicket } from "@tabler/icons-react";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { ApiError } from "../api/problem.ts";
 import { useMe } from "../identity/queries.ts";
@@ -78,7 +77,7 @@ export function TicketsPage() {
   const myId = me.data?.user.id;
   const filters = readFilters(params, myId);
   const { mine, ...query } = filters;
-  const list = useTicketList(relationshipId, query);
+  const list = useTicketList(relationshipId, query, !mine || Boolean(myId));
   const levelNames = useLevelNames(relationshipId);
 
   const viewerSide = relationship.data?.viewer.side;
@@ -239,14 +238,15 @@ function Filters({
   showMine: boolean;
   pending: boolean;
 }) {
-  // The search box answers as one types, without a request per keystroke.
+  // The search box answers as one types, without a request per keystroke; clearing the filters
+  // (the address) empties it.
   const [text, setText] = useState(searchText);
-  const [debounced] = useDebouncedValue(text, 300);
-  useEffect(() => {
-    if (debounced.trim() !== searchText) onChange({ q: debounced.trim() || null });
-    // Only a new debounced value should write the address; onChange changes every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
+  const [shownSearch, setShownSearch] = useState(searchText);
+  if (shownSearch !== searchText) {
+    setShownSearch(searchText);
+    if (searchText !== text.trim()) setText(searchText);
+  }
+  const search = useDebouncedCallback((value: string) => onChange({ q: value.trim() || null }), 300);
 
   const assigneeValue = filters.mine ? "me" : (filters.assignee ?? "");
   const assigneeOptions = [
@@ -257,14 +257,18 @@ function Filters({
   ];
   return (
     <Card withBorder padding="sm" component="section" aria-label="Filters">
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 5 }} spacing="sm">
+      <div className="ticket-filters">
         <TextInput
+          className="ticket-filters-search"
           label="Search"
           placeholder="Title or #number"
           leftSection={<IconSearch size={16} aria-hidden />}
           rightSection={pending ? <Loader size={14} /> : null}
           value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
+          onChange={(e) => {
+            setText(e.currentTarget.value);
+            search(e.currentTarget.value);
+          }}
           type="search"
         />
         <MultiSelect
@@ -301,7 +305,7 @@ function Filters({
           allowDeselect={false}
           searchable
         />
-      </SimpleGrid>
+      </div>
     </Card>
   );
 }

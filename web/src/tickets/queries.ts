@@ -8,7 +8,7 @@ import {
 import { api } from "../api/client.ts";
 import { ApiError } from "../api/problem.ts";
 import { ticketKey, ticketListKey, ticketsKey } from "./keys.ts";
-import { useLiveConnected } from "./live.ts";
+import { useLiveConnected } from "../notifications/live.ts";
 import type {
   CreateTicketInput,
   Impact,
@@ -29,7 +29,7 @@ const base = (relationshipId: string) => `/relationships/${relationshipId}/ticke
 export const FALLBACK_POLL_MS = 30_000;
 
 /** Tickets of a relationship, newest first, with the filters in the query string; 50 a page. */
-export function useTicketList(relationshipId: string, filters: TicketFilters) {
+export function useTicketList(relationshipId: string, filters: TicketFilters, enabled = true) {
   const live = useLiveConnected();
   return useInfiniteQuery({
     queryKey: [...ticketListKey(relationshipId), filters],
@@ -48,6 +48,7 @@ export function useTicketList(relationshipId: string, filters: TicketFilters) {
       }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
+    enabled,
     placeholderData: keepPreviousData,
     refetchInterval: live ? false : FALLBACK_POLL_MS,
   });
