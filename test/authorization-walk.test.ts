@@ -425,5 +425,5 @@ describe("authorization walk over the OpenAPI document", () => {
       });
       expect(res.statusCode, `${op.method} ${op.path}: ${res.body}`).toBeLessThan(300);
     }
-  });
+  }, 300_000);
 });

@@ -25,7 +25,10 @@ export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export interface SendOptions {
   startAfter?: Date;
-  /** At most one waiting job per key and queue: a second send with the same key is dropped. */
+  /**
+   * On stately queues (ticket timers) at most one job per key waits; elsewhere the key is only
+   * recorded. Either way a duplicate wake-up is harmless, since handlers act on row state.
+   */
   singletonKey?: string;
   retryLimit?: number;
   retryDelay?: number;
@@ -85,7 +88,15 @@ export interface JobsRuntime extends Jobs {
 
 /** Queue settings: how often each kind of job is retried, and how long one may run. */
 const queueSettings: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
-  [queueNames.ticketTimer]: { retryLimit: 20, retryDelay: 1, retryBackoff: true, expireInSeconds: 60 },
+  // Stately: one waiting job per key (ticket + check time), so wake-ups queued by several changes
+  // or by an early wake-up for the same moment collapse into one.
+  [queueNames.ticketTimer]: {
+    policy: "stately",
+    retryLimit: 20,
+    retryDelay: 1,
+    retryBackoff: true,
+    expireInSeconds: 60,
+  },
   [queueNames.deliver]: { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   [queueNames.sweep]: { retryLimit: 0, expireInSeconds: 300 },
   [queueNames.digest]: { retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 300 },
