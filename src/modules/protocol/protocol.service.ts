@@ -612,14 +612,27 @@ export async function loadActiveProtocol(
   relationshipId: string,
 ): Promise<{ versionId: string; number: number; protocol: CompiledProtocol } | null> {
   const [row] = await db
-    .select({ id: protocolVersions.id, number: protocolVersions.number, document: protocolVersions.document })
+    .select({ id: protocolVersions.id, number: protocolVersions.number })
     .from(protocolVersions)
     .where(and(eq(protocolVersions.relationshipId, relationshipId), eq(protocolVersions.state, "active")));
   if (!row) return null;
-  const result = validateProtocolText(row.document);
+  const hit = activeCache.get(row.id);
+  if (hit) return { versionId: row.id, number: row.number, protocol: hit };
+  // A version's text is frozen once proposed (a database trigger refuses changes), so its compiled
+  // form can be kept by id; only the id lookup above runs on every ticket read, action and timer.
+  const [doc] = await db
+    .select({ document: protocolVersions.document })
+    .from(protocolVersions)
+    .where(eq(protocolVersions.id, row.id));
+  const result = validateProtocolText(doc!.document);
   if (!result.compiled) throw new AppError("conflict", `Protocol version ${row.number} no longer validates.`);
+  if (activeCache.size >= 256) activeCache.delete(activeCache.keys().next().value!);
+  activeCache.set(row.id, result.compiled);
   return { versionId: row.id, number: row.number, protocol: result.compiled };
 }
+
+/** Compiled active versions by id (bounded; oldest entry evicted first). */
+const activeCache = new Map<string, CompiledProtocol>();
 
 /** The version a what-if question is asked of: the one named, else the active one, else the open one. */
 async function protocolForPreview(ctx: ServiceContext, relationshipId: string, versionId?: string) {

@@ -239,7 +239,7 @@ export const UpdateBody = z.strictObject({
   stuckReason: optionalText(2_000),
   revision: Revision,
 });
-export const CommentBody = z.strictObject({ body: text("the comment", 20_000) });
+export const CommentBody = z.strictObject({ body: text("the comment", 20_000), revision: Revision });
 export const WaitBody = z.strictObject({
   question: text("what you need from the client", 5_000),
   revision: Revision,

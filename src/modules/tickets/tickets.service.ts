@@ -810,9 +810,9 @@ export async function commentOnTicket(
   ctx: ServiceContext,
   relationshipId: string,
   ticketId: string,
-  input: { body: string; emailMessageId?: string | null },
+  input: { body: string; emailMessageId?: string | null; revision?: number },
 ) {
-  return change(ctx, relationshipId, ticketId, "comment", undefined, async (c) => {
+  return change(ctx, relationshipId, ticketId, "comment", input.revision, async (c) => {
     require_(
       c.abilities.comment,
       c.ticket.state === "closed"
@@ -1426,7 +1426,10 @@ async function fire(
         system,
         {
           action: breach ? "ticket.breached" : "ticket.clock_warning",
-          entry: { kind: "clock", data: { clock: item.clock, pct: item.pct, deadline: v.dueAt, ...timing } },
+          entry: {
+            kind: "clock",
+            data: { clock: item.clock, pct: item.pct, deadline: isoAt(v.dueAt), ...timing },
+          },
           after: {
             clock: item.clock,
             pct: item.pct,
@@ -1615,7 +1618,7 @@ export async function listTickets(ctx: ServiceContext, relationshipId: string, q
 
 /** The clock that matters now: the next deadline among the running ones. */
 function headline(views: Record<ClockName, ClockView> | null) {
-  if (!views) return { clockStatus: "on_track" as ClockFilter | "none", nextDeadline: null };
+  if (!views) return { clockStatus: "none" as ClockFilter | "none", nextDeadline: null };
   const running = Object.values(views).filter((v) => v.stoppedAt === null && v.startedAt !== null);
   const order: Record<string, number> = { breached: 0, paused: 3, warning: 1, on_track: 2, none: 4 };
   const worst = running.sort((a, b) => (order[a.status] ?? 5) - (order[b.status] ?? 5))[0];
