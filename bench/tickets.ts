@@ -5,15 +5,17 @@
  * else postgres://postgres@127.0.0.1:5432/postgres, and dropped at the end.
  *
  * 1. The real app (buildApp, pg-boss without workers as in an API process) listening on a port;
- *    autocannon in a worker thread POSTs /api/v1/relationships/:id/tickets with API tokens,
- *    round-robin over 16 relationships, then all on one relationship (one audit chain).
- * 2. pgbench: single-row inserts, 8 clients, on the same database.
+ *    autocannon in a child process POSTs /api/v1/relationships/:id/tickets with API tokens,
+ *    round-robin over 16 relationships, then all on one relationship (one counter, one audit
+ *    chain). CPU time per creation of the app and of its PostgreSQL backends is reported too.
+ * 2. pgbench: single-row inserts, 8 clients, on the same database (and with a pg_notify).
  * 3. 1,000,000 open tickets bulk-loaded with SQL, 10,000 of them critical tickets whose response
  *    deadline falls within one minute, each with its pg-boss timer job; the worker role
  *    (startWorker, in this process) fires them. Lateness is firedAt − dueAt of each breach event.
  *
- * Prints the machine and `name: value unit` lines. Run: npm run bench:tickets
- * BENCH_PROFILE=1 adds where the creation time goes (per statement, and what backends wait on).
+ * Prints the machine and `name: value unit` lines. Run: npm run bench:tickets (see
+ * docs/benchmarks.md). BENCH_ONLY=http|timers runs a part; BENCH_PROFILE=1 adds where the
+ * creation time goes (per statement, what backends wait on, pool use).
  */
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -164,13 +166,30 @@ async function creationFigures(
 
   const measure = async (name: string, to: typeof targets, seconds: number) => {
     const watch = PROFILE ? await startProfile(benchUrl) : null;
+    const poolSamples = { n: 0, busy: 0, waiting: 0 };
+    const sampler = PROFILE
+      ? setInterval(() => {
+          poolSamples.n++;
+          poolSamples.busy += pool.totalCount - pool.idleCount;
+          poolSamples.waiting += pool.waitingCount;
+        }, 20)
+      : null;
+    const count = async () =>
+      Number((await probe.query<{ n: string }>("select count(*) as n from tickets")).rows[0]!.n);
+    const before = await count();
     const usage = await startUsage(probe);
     const r = await load(url, to, CONNECTIONS, seconds);
+    if (sampler) clearInterval(sampler);
     await drain(pool);
     const u = await usage.stop();
     report(name, r);
-    const done = r.ok + r.non2xx;
-    out(`${name}_app_cpu_per_request`, (u.appCpuMs / done).toFixed(2), "ms");
+    // CPU is divided by every ticket the window created, the ones cut off at its end included.
+    const done = Math.max(1, (await count()) - before);
+    out(
+      `${name}_app_cpu_per_request`,
+      (u.appCpuMs / done).toFixed(2),
+      `ms (${((100 * u.appSystemMs) / u.appCpuMs).toFixed(0)} % in the kernel)`,
+    );
     out(`${name}_postgres_cpu_per_request`, (u.pgCpuMs / done).toFixed(2), "ms");
     out(`${name}_app_event_loop_utilization`, (u.elu * 100).toFixed(0), "%");
     const cores = os.cpus().length;
@@ -181,7 +200,13 @@ async function creationFigures(
       Math.max(0, others * 100).toFixed(0),
       `% of ${cores} cores (not this benchmark)`,
     );
-    if (watch) await watch.stop(done);
+    if (watch) {
+      await watch.stop(done);
+      console.log(
+        `profile: pool of ${POOL_SIZE}: ${(poolSamples.busy / poolSamples.n).toFixed(1)} connections in use, ` +
+          `${(poolSamples.waiting / poolSamples.n).toFixed(1)} requests waiting for one (means)`,
+      );
+    }
     return { r, u, done };
   };
 
@@ -433,6 +458,7 @@ async function startUsage(c: pg.Client) {
       return {
         wallMs,
         appCpuMs: (cpu.user + cpu.system) / 1000,
+        appSystemMs: cpu.system / 1000,
         pgCpuMs: pg1.size ? pgMs : NaN,
         elu,
         machineCpu: 1 - (m1.idle - m0.idle) / (m1.total - m0.total),
@@ -759,6 +785,10 @@ async function timers(
   }
   const waitEnded = Date.now();
   const used = await usage.stop();
+  const emails = await c.query<{ queued: string; attempted: string }>(
+    `select count(*) as queued, count(*) filter (where attempts > 0) as attempted
+     from outbox where kind = 'ticket.breached'`,
+  );
   // A worker far behind would go on firing (and its sweep would not return) for minutes: take the
   // breaches still unfired off the schedule, so it stops after what it holds now.
   await c.query(
@@ -812,6 +842,11 @@ async function timers(
   );
   out("timer_postgres_cpu_per_breach", (used.pgCpuMs / done.length).toFixed(2), "ms");
   out("timer_app_event_loop_utilization", (used.elu * 100).toFixed(0), "%");
+  out(
+    "timer_breach_emails_attempted",
+    `${emails.rows[0]!.attempted} of ${emails.rows[0]!.queued}`,
+    "emails (no SMTP configured: each attempt fails at once)",
+  );
   out("timer_machine_cpu", (used.machineCpu * 100).toFixed(0), `% of ${os.cpus().length} cores`);
   const met = !missing && percentile(late, 99) < 1000;
   out("timer_target", met ? "met" : "missed", "(all fired, p99 < 1000 ms)");
@@ -858,7 +893,13 @@ const dropDatabase = async () => {
   await admin(serverUrl, (c) => c.query(`drop database if exists ${dbName} with (force)`));
 };
 process.once("SIGINT", () => {
-  void dropDatabase().finally(() => process.exit(130));
+  // Connections cut by the shutdown below must not crash the process before the drop.
+  process.on("uncaughtException", () => {});
+  void (async () => {
+    for (const close of closers.reverse())
+      await Promise.race([close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
+    await dropDatabase().catch(() => {});
+  })().finally(() => process.exit(130));
 });
 
 try {
