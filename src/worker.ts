@@ -12,8 +12,8 @@ const UPKEEP_EVERY_MS = 10 * 60_000;
 
 export interface WorkerOptions {
   config: Pick<Config, "publicUrl" | "sessionTtlHours" | "smtpUrl" | "mailFrom">;
-  /** Ticket timer handlers polling in parallel (default 4). */
-  timerWorkers?: number;
+  /** Ticket timers worked at once (default 8; each holds a database connection while it runs). */
+  timerConcurrency?: number;
   /** Run the recovery sweep at start (default true). */
   sweepAtStart?: boolean;
 }
@@ -42,8 +42,14 @@ export async function startWorker(
     jobs,
   };
   const transports = createTransports(opts.config);
-  await registerTicketJobs(jobs.boss, { ctx, log, workers: opts.timerWorkers });
-  await registerNotifyJobs(jobs.boss, { db: database.db, clock, transports, log });
+  await registerTicketJobs(jobs.boss, { ctx, log, concurrency: opts.timerConcurrency });
+  await registerNotifyJobs(jobs.boss, {
+    db: database.db,
+    clock,
+    transports,
+    log,
+    pollingIntervalSeconds: 0.5,
+  });
 
   let sweeping: Promise<void> | null = null;
   const sweep = () => {

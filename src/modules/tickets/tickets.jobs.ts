@@ -10,39 +10,48 @@ const TimerJob = z.object({ ticketId: z.uuid() });
 /**
  * The ticket timer queue. A job names a ticket and was scheduled for its next check time; the
  * handler acts on whatever is due *now* according to the ticket's row (see processTicketTimers),
- * so early, late, duplicate and retried jobs all come to the same effects. `workers` handlers poll
- * in parallel; pg-boss hands each job to one of them (SKIP LOCKED), and the ticket's row lock
- * serializes the rare case of two jobs for one ticket.
+ * so early, late, duplicate and retried jobs all come to the same effects. Jobs are fetched in
+ * batches and worked `concurrency` at a time; pg-boss hands each job to one worker (SKIP LOCKED),
+ * and the ticket's row lock serializes the rare case of two jobs for one ticket.
  */
 export async function registerTicketJobs(
   boss: PgBoss,
-  deps: { ctx: ServiceContext; log: Logger; workers?: number; pollingIntervalSeconds?: number },
+  deps: { ctx: ServiceContext; log: Logger; concurrency?: number; pollingIntervalSeconds?: number },
 ): Promise<void> {
   const { ctx, log } = deps;
-  for (let i = 0; i < (deps.workers ?? 4); i++) {
-    await boss.work<unknown>(
-      queueNames.ticketTimer,
-      { batchSize: 10, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 0.5 },
-      async (jobs) => {
-        for (const job of jobs) {
-          const parsed = TimerJob.safeParse(job.data);
-          if (!parsed.success) {
-            log.error({ jobId: job.id }, "ticket timer job without a ticket id; dropped");
-            continue;
+  const concurrency = deps.concurrency ?? 8;
+  const handle = async (job: PgBoss.Job<unknown>) => {
+    const parsed = TimerJob.safeParse(job.data);
+    if (!parsed.success) {
+      log.error({ jobId: job.id }, "ticket timer job without a ticket id; dropped");
+      return;
+    }
+    const fired = await processTicketTimers({ ...ctx, requestId: `job:${job.id}` }, parsed.data.ticketId);
+    if (fired.length)
+      log.debug({ ticketId: parsed.data.ticketId, fired: fired.map((f) => f.mark) }, "ticket timers fired");
+  };
+  // pg-boss waits out its polling interval after each batch, so throughput comes from large
+  // batches worked through several at a time (each ticket in its own transaction).
+  await boss.work<unknown>(
+    queueNames.ticketTimer,
+    { batchSize: concurrency * 8, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 0.5 },
+    async (jobs) => {
+      const queue = [...jobs];
+      const failures: unknown[] = [];
+      const lane = async () => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          try {
+            await handle(job);
+          } catch (err) {
+            failures.push(err);
+            log.error({ err, jobId: job.id }, "ticket timer failed; the sweep retries it");
           }
-          const fired = await processTicketTimers(
-            { ...ctx, requestId: `job:${job.id}` },
-            parsed.data.ticketId,
-          );
-          if (fired.length)
-            log.debug(
-              { ticketId: parsed.data.ticketId, fired: fired.map((f) => f.mark) },
-              "ticket timers fired",
-            );
         }
-      },
-    );
-  }
+      };
+      await Promise.all(Array.from({ length: concurrency }, lane));
+      // A failed ticket keeps its next check time; the minute sweep (or the next wake-up) retries it.
+    },
+  );
 }
 
 /**

@@ -517,16 +517,19 @@ export async function createTicket(
       ],
     });
   }
+  // The number is taken in its own short statement before the transaction: the counter row is
+  // then locked for microseconds, not for the whole creation (concurrent creations in one
+  // relationship would otherwise queue behind it). A creation that fails after this leaves a gap.
+  const [counter] = await ctx.db
+    .insert(ticketCounters)
+    .values({ relationshipId, last: 1 })
+    .onConflictDoUpdate({
+      target: ticketCounters.relationshipId,
+      set: { last: sql`${ticketCounters.last} + 1` },
+    })
+    .returning();
   return withTransaction(ctx, async (tx) => {
     const now = tx.clock.now();
-    const [counter] = await tx.db
-      .insert(ticketCounters)
-      .values({ relationshipId, last: 1 })
-      .onConflictDoUpdate({
-        target: ticketCounters.relationshipId,
-        set: { last: sql`${ticketCounters.last} + 1` },
-      })
-      .returning();
     const at = new Date(now);
     const [created] = await tx.db
       .insert(tickets)
