@@ -126,13 +126,6 @@ export async function startJobs(
   for (const name of Object.values(queueNames)) {
     await boss.createQueue(name, { name, ...queueSettings[name] });
   }
-  // A first send outside any transaction warms pg-boss's per-queue cache; on PGlite a first send
-  // from inside a transaction would otherwise wait on the connection the transaction holds.
-  await boss.send(
-    queueNames.sweep,
-    { warmup: true },
-    { startAfter: new Date(Date.now() + 365 * 86_400_000) },
-  );
 
   return {
     boss,
