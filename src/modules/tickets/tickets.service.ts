@@ -6,10 +6,10 @@ import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { addBusinessTime } from "../../core/time/calendar.ts";
 import { emitWebhookEvent, membersWithRoles, notifyUsers, publishLive } from "../../core/notify/notify.ts";
-import { memberships, users } from "../identity/identity.tables.ts";
+import { memberships, relationships, users } from "../identity/identity.tables.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
-import { type CompiledProtocol, suggestSeverity } from "../protocol/protocol.compile.ts";
+import { type CompiledProtocol, durationMs, suggestSeverity } from "../protocol/protocol.compile.ts";
 import type { ClockName, Severity } from "../protocol/protocol.document.ts";
 import { parseDuration } from "../protocol/protocol.durations.ts";
 import { loadActiveProtocol } from "../protocol/protocol.service.ts";
@@ -37,7 +37,8 @@ import { ticketCounters, ticketEntries, ticketMarks, ticketPauses, tickets } fro
 export type TicketRow = typeof tickets.$inferSelect;
 type PauseRow = typeof ticketPauses.$inferSelect;
 type EntryRow = typeof ticketEntries.$inferSelect;
-type Relationship = Awaited<ReturnType<typeof getRelationshipForViewer>>["row"];
+/** The two organizations of a relationship: what escalation and recipients need of it. */
+type Parties = Pick<typeof relationships.$inferSelect, "clientOrgId" | "providerOrgId">;
 type Side = "client" | "provider" | "system";
 
 const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
@@ -452,7 +453,7 @@ export async function suggestTicketSeverity(
 }
 
 /** Finds the client-side person behind an email address, if they are a member of this relationship's client. */
-async function clientPersonByEmail(ctx: ServiceContext, rel: Relationship, email: string) {
+async function clientPersonByEmail(ctx: ServiceContext, rel: Parties, email: string) {
   const [row] = await ctx.db
     .select({ userId: users.id, name: users.name, email: users.email })
     .from(users)
@@ -603,7 +604,7 @@ export async function createTicket(
 
 interface ChangeContext {
   tx: ServiceContext;
-  rel: Relationship;
+  rel: Parties;
   viewer: RelationshipViewer;
   ticket: TicketRow;
   active: { versionId: string; number: number; protocol: CompiledProtocol };
@@ -648,6 +649,51 @@ function stateConflict(ticket: TicketRow, what: string): AppError {
   );
 }
 
+/**
+ * Moves a ticket to another state inside a running change: settles its clocks (pauses follow the
+ * new state), then records the step on the timeline and in the audit trail and tells the
+ * ticket's participants. `data` and `after` add what is particular to the step.
+ */
+async function moveTo(
+  c: Pick<ChangeContext, "tx" | "active" | "now">,
+  ticket: TicketRow,
+  actor: { actor: EventActor; side: Side; userId: string | null },
+  to: TicketRow["state"],
+  step: {
+    action: string;
+    note: string;
+    changes?: Partial<TicketRow>;
+    data?: Record<string, unknown>;
+    after?: (moved: TicketRow) => Record<string, unknown>;
+    subject: string;
+    body: string;
+    urgent?: boolean;
+  },
+): Promise<TicketRow> {
+  const moved = await settle(c.tx, ticket, c.active, c.now, { changes: { ...step.changes, state: to } });
+  await record(
+    c.tx,
+    moved,
+    actor,
+    {
+      action: step.action,
+      entry: { kind: "state", body: step.note, data: { from: ticket.state, to, ...step.data } },
+      before: { state: ticket.state },
+      after: { state: to, ...step.data, ...step.after?.(moved) },
+      notify: {
+        userIds: await participantsOf(c.tx, moved),
+        subject: `#${moved.number} ${step.subject}: ${moved.title}`,
+        body: step.body,
+        urgent: step.urgent,
+      },
+    },
+    c.now,
+  );
+  return moved;
+}
+
+const withNote = (text: string, note?: string) => (note ? `${text}\n\n${note}` : text);
+
 export async function acknowledgeTicket(
   ctx: ServiceContext,
   relationshipId: string,
@@ -658,36 +704,19 @@ export async function acknowledgeTicket(
     if (c.ticket.state !== "new") throw stateConflict(c.ticket, "only a new ticket is acknowledged");
     require_(c.abilities.acknowledge, "Provider staff acknowledge tickets.");
     const me = c.tx.actor?.type === "user" ? c.tx.actor.userId : null;
-    const ticket = await settle(c.tx, c.ticket, c.active, c.now, {
-      changes: {
-        state: "acknowledged",
-        acknowledgedAt: new Date(c.now),
-        assigneeId: c.ticket.assigneeId ?? me,
-      },
+    const withinTarget = c.ticket.responseDueAt ? c.now <= c.ticket.responseDueAt.getTime() : true;
+    return moveTo(c, c.ticket, who(c.tx, c.viewer), "acknowledged", {
+      action: "ticket.acknowledged",
+      note: input.note ?? "",
+      changes: { acknowledgedAt: new Date(c.now), assigneeId: c.ticket.assigneeId ?? me },
+      data: { withinTarget },
+      after: (t) => ({ assigneeId: t.assigneeId }),
+      subject: "acknowledged",
+      body: withNote(
+        `${eventActor(c.tx.actor).name} acknowledged the ticket and started investigating.`,
+        input.note,
+      ),
     });
-    const responded = c.ticket.responseDueAt ? c.now <= c.ticket.responseDueAt.getTime() : true;
-    await record(
-      c.tx,
-      ticket,
-      who(c.tx, c.viewer),
-      {
-        action: "ticket.acknowledged",
-        entry: {
-          kind: "state",
-          body: input.note ?? "",
-          data: { from: "new", to: "acknowledged", withinTarget: responded },
-        },
-        before: { state: "new" },
-        after: { state: "acknowledged", withinTarget: responded, assigneeId: ticket.assigneeId },
-        notify: {
-          userIds: await participantsOf(c.tx, ticket),
-          subject: `#${ticket.number} acknowledged: ${ticket.title}`,
-          body: `${eventActor(c.tx.actor).name} acknowledged the ticket and started investigating.${input.note ? `\n\n${input.note}` : ""}`,
-        },
-      },
-      c.now,
-    );
-    return ticket;
   });
 }
 
@@ -863,29 +892,12 @@ export async function waitOnClient(
     if (c.ticket.state !== "acknowledged" && c.ticket.state !== "in_progress")
       throw stateConflict(c.ticket, "only an acknowledged or in-progress ticket waits on the client");
     require_(c.abilities.waitOnClient, "Provider staff put a ticket on hold for the client.");
-    const ticket = await settle(c.tx, c.ticket, c.active, c.now, { changes: { state: "waiting_on_client" } });
-    await record(
-      c.tx,
-      ticket,
-      who(c.tx, c.viewer),
-      {
-        action: "ticket.waiting_on_client",
-        entry: {
-          kind: "state",
-          body: input.question,
-          data: { from: c.ticket.state, to: "waiting_on_client" },
-        },
-        before: { state: c.ticket.state },
-        after: { state: "waiting_on_client" },
-        notify: {
-          userIds: await participantsOf(c.tx, ticket),
-          subject: `#${ticket.number} needs your answer: ${ticket.title}`,
-          body: `${eventActor(c.tx.actor).name} needs something from you before work can continue:\n\n${input.question}\n\nReply to this message or on the ticket page.`,
-        },
-      },
-      c.now,
-    );
-    return ticket;
+    return moveTo(c, c.ticket, who(c.tx, c.viewer), "waiting_on_client", {
+      action: "ticket.waiting_on_client",
+      note: input.question,
+      subject: "needs your answer",
+      body: `${eventActor(c.tx.actor).name} needs something from you before work can continue:\n\n${input.question}\n\nReply to this message or on the ticket page.`,
+    });
   });
 }
 
@@ -899,29 +911,12 @@ export async function resumeTicket(
     if (c.ticket.state !== "waiting_on_client")
       throw stateConflict(c.ticket, "only a ticket waiting on the client resumes");
     require_(c.abilities.resume, "Provider staff, the reporter or the client's IT contact resume a ticket.");
-    const ticket = await settle(c.tx, c.ticket, c.active, c.now, { changes: { state: "in_progress" } });
-    await record(
-      c.tx,
-      ticket,
-      who(c.tx, c.viewer),
-      {
-        action: "ticket.resumed",
-        entry: {
-          kind: "state",
-          body: input.note ?? "",
-          data: { from: "waiting_on_client", to: "in_progress" },
-        },
-        before: { state: "waiting_on_client" },
-        after: { state: "in_progress" },
-        notify: {
-          userIds: await participantsOf(c.tx, ticket),
-          subject: `#${ticket.number} back in progress: ${ticket.title}`,
-          body: `${eventActor(c.tx.actor).name} resumed the ticket.${input.note ? `\n\n${input.note}` : ""}`,
-        },
-      },
-      c.now,
-    );
-    return ticket;
+    return moveTo(c, c.ticket, who(c.tx, c.viewer), "in_progress", {
+      action: "ticket.resumed",
+      note: input.note ?? "",
+      subject: "back in progress",
+      body: withNote(`${eventActor(c.tx.actor).name} resumed the ticket.`, input.note),
+    });
   });
 }
 
@@ -1176,7 +1171,7 @@ export async function resolveTicket(
         );
     }
     const closeAfter = c.active.protocol.doc.tickets.close_resolved_after;
-    const closeDue = closeDueFrom(c.active.protocol, c.now, closeAfter);
+    const closeDue = computeAfter(c.active.protocol, c.now, closeAfter);
     const resolution = {
       summary: input.summary,
       ...(input.rootCause ? { rootCause: input.rootCause } : {}),
@@ -1214,15 +1209,10 @@ export async function resolveTicket(
   });
 }
 
-function closeDueFrom(p: CompiledProtocol, now: number, text: string): number {
-  return computeAfter(p, now, text);
-}
-
 /** `text` (a protocol duration) after `from` on the business calendar (business days) or elapsed. */
 function computeAfter(p: CompiledProtocol, from: number, text: string): number {
   const d = parseDurationOrThrow(text);
-  if (d.kind === "elapsed") return from + d.ms;
-  return addBusinessTime(p.calendar, from, d.days * p.calendar.dayLength);
+  return d.kind === "elapsed" ? from + d.ms : addBusinessTime(p.calendar, from, durationMs(p, d));
 }
 
 export async function confirmResolution(
@@ -1247,39 +1237,20 @@ async function closeWithin(
   actor: { actor: EventActor; side: Side; userId: string | null },
   opts: { confirmed: boolean; note: string; dueAt?: number },
 ): Promise<TicketRow> {
-  const closed = await settle(c.tx, ticket, c.active, c.now, {
-    changes: { state: "closed", closedAt: new Date(c.now), closeDueAt: null },
+  return moveTo(c, ticket, actor, "closed", {
+    action: "ticket.closed",
+    note: opts.note,
+    changes: { closedAt: new Date(c.now), closeDueAt: null },
+    data: { confirmed: opts.confirmed },
+    after: () =>
+      opts.dueAt !== undefined
+        ? { dueAt: new Date(opts.dueAt).toISOString(), firedAt: new Date(c.now).toISOString() }
+        : {},
+    subject: "closed",
+    body: opts.confirmed
+      ? `${actor.actor.name} confirmed the fix; the ticket is closed.`
+      : "Nobody replied within the protocol's waiting time after the resolution, so the ticket closed by itself. Reopen it if the problem is back.",
   });
-  await record(
-    c.tx,
-    closed,
-    actor,
-    {
-      action: "ticket.closed",
-      entry: {
-        kind: "state",
-        body: opts.note,
-        data: { from: "resolved", to: "closed", confirmed: opts.confirmed },
-      },
-      before: { state: "resolved" },
-      after: {
-        state: "closed",
-        confirmed: opts.confirmed,
-        ...(opts.dueAt !== undefined
-          ? { dueAt: new Date(opts.dueAt).toISOString(), firedAt: new Date(c.now).toISOString() }
-          : {}),
-      },
-      notify: {
-        userIds: await participantsOf(c.tx, closed),
-        subject: `#${closed.number} closed: ${closed.title}`,
-        body: opts.confirmed
-          ? `${actor.actor.name} confirmed the fix; the ticket is closed.`
-          : "Nobody replied within the protocol's waiting time after the resolution, so the ticket closed by itself. Reopen it if the problem is back.",
-      },
-    },
-    c.now,
-  );
-  return closed;
 }
 
 export async function reopenTicket(
@@ -1295,28 +1266,15 @@ export async function reopenTicket(
       c.abilities.reopen,
       "The reporter or the client's IT contact, approver or executive reopen a ticket.",
     );
-    const ticket = await settle(c.tx, c.ticket, c.active, c.now, {
-      changes: { state: "in_progress", resolvedAt: null, closedAt: null, closeDueAt: null },
+    return moveTo(c, c.ticket, who(c.tx, c.viewer), "in_progress", {
+      action: "ticket.reopened",
+      note: input.reason,
+      changes: { resolvedAt: null, closedAt: null, closeDueAt: null },
+      after: () => ({ reason: input.reason }),
+      subject: "reopened",
+      body: `${eventActor(c.tx.actor).name} reopened the ticket: ${input.reason}`,
+      urgent: c.ticket.severity === "critical",
     });
-    await record(
-      c.tx,
-      ticket,
-      who(c.tx, c.viewer),
-      {
-        action: "ticket.reopened",
-        entry: { kind: "state", body: input.reason, data: { from: c.ticket.state, to: "in_progress" } },
-        before: { state: c.ticket.state },
-        after: { state: "in_progress", reason: input.reason },
-        notify: {
-          userIds: await participantsOf(c.tx, ticket),
-          subject: `#${ticket.number} reopened: ${ticket.title}`,
-          body: `${eventActor(c.tx.actor).name} reopened the ticket: ${input.reason}`,
-          urgent: ticket.severity === "critical",
-        },
-      },
-      c.now,
-    );
-    return ticket;
   });
 }
 
@@ -1347,19 +1305,15 @@ export async function processTicketTimers(ctx: ServiceContext, ticketId: string)
     const active = await loadActiveProtocol(tx.db, ticket.relationshipId);
     if (!active) return [];
     const [rel] = await tx.db
-      .execute(
-        sql`select client_org_id as "clientOrgId", provider_org_id as "providerOrgId", name from relationships where id = ${ticket.relationshipId}`,
-      )
-      .then(
-        (r) =>
-          (r as unknown as { rows: { clientOrgId: string; providerOrgId: string; name: string }[] }).rows,
-      );
-    const c = { tx, rel: rel as unknown as Relationship, active, now };
+      .select({ clientOrgId: relationships.clientOrgId, providerOrgId: relationships.providerOrgId })
+      .from(relationships)
+      .where(eq(relationships.id, ticket.relationshipId));
+    const c = { tx, rel: rel!, active, now };
     const fired: DueItem[] = [];
     let current = ticket;
     const marks = await marksOf(tx, ticket.id);
+    let pauses = await pausesOf(tx, current);
     for (let guard = 0; guard < 20; guard++) {
-      const pauses = await pausesOf(tx, current);
       const views = ticketClocks(active.protocol, clockFacts(current, pauses), now);
       const item = dueItems(active.protocol, current, views).find((i) => !marks.has(i.mark) && i.at <= now);
       if (!item) break;
@@ -1377,9 +1331,12 @@ export async function processTicketTimers(ctx: ServiceContext, ticketId: string)
       marks.add(item.mark);
       if (!inserted) continue;
       fired.push(item);
+      const before = current.state;
       current = await fire(c, current, item, views);
+      // Only a change of state (closing) opens or closes pauses.
+      if (current.state !== before) pauses = await pausesOf(tx, current);
     }
-    await settle(tx, current, active, now, { marks });
+    await settle(tx, current, active, now, { marks, pauses });
     return fired;
   });
 }
@@ -1387,7 +1344,7 @@ export async function processTicketTimers(ctx: ServiceContext, ticketId: string)
 async function fire(
   c: {
     tx: ServiceContext;
-    rel: Relationship;
+    rel: Parties;
     active: { versionId: string; number: number; protocol: CompiledProtocol };
     now: number;
   },
