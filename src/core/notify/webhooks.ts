@@ -102,6 +102,33 @@ function checkUrl(url: string): string {
 }
 
 /** The caller's organization's endpoints for this relationship, newest first. */
+/** Records a step on an endpoint in the relationship's audit chain, in the caller's transaction. */
+async function recordEndpointStep(
+  tx: ServiceContext,
+  orgId: string,
+  endpoint: Pick<EndpointRow, "id" | "relationshipId" | "description" | "url">,
+  action: string,
+  change: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  now: number,
+): Promise<void> {
+  await appendEvent(tx.db, {
+    scope: "relationship",
+    chain: endpoint.relationshipId,
+    relationshipId: endpoint.relationshipId,
+    orgId,
+    actor: eventActor(tx.actor),
+    action: `webhook_endpoint.${action}`,
+    subject: {
+      type: "webhook_endpoint",
+      id: endpoint.id,
+      label: endpoint.description || origin(endpoint.url),
+    },
+    ...change,
+    requestId: tx.requestId,
+    occurredAt: now,
+  });
+}
+
 export async function listWebhookEndpoints(
   ctx: ServiceContext,
   relationshipId: string,
@@ -157,18 +184,14 @@ export async function createWebhookEndpoint(
         updatedAt: new Date(now),
       })
       .returning();
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      orgId: viewer.orgId,
-      actor: eventActor(ctx.actor),
-      action: "webhook_endpoint.created",
-      subject: { type: "webhook_endpoint", id: row!.id, label: row!.description || origin(url) },
-      after: { origin: origin(url), events: row!.eventTypes, enabled: row!.enabled },
-      requestId: ctx.requestId,
-      occurredAt: now,
-    });
+    await recordEndpointStep(
+      tx,
+      viewer.orgId,
+      row!,
+      "created",
+      { after: { origin: origin(url), events: row!.eventTypes, enabled: row!.enabled } },
+      now,
+    );
     return {
       secret,
       endpoint: present(row!, ctx.actor?.type === "user" ? ctx.actor.name : null, now),
@@ -206,19 +229,14 @@ export async function updateWebhookEndpoint(
       enabled: e.enabled,
       description: e.description,
     });
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      orgId: viewer.orgId,
-      actor: eventActor(ctx.actor),
-      action: "webhook_endpoint.updated",
-      subject: { type: "webhook_endpoint", id: row!.id, label: row!.description || origin(row!.url) },
-      before: { ...summary(before), urlChanged: false },
-      after: summary(row!),
-      requestId: ctx.requestId,
-      occurredAt: now,
-    });
+    await recordEndpointStep(
+      tx,
+      viewer.orgId,
+      row!,
+      "updated",
+      { before: { ...summary(before), urlChanged: false }, after: summary(row!) },
+      now,
+    );
     return present(row!, creatorName, now);
   });
 }
@@ -258,19 +276,17 @@ export async function deleteWebhookEndpoint(
         ),
       )
       .returning({ id: outbox.id });
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      orgId: viewer.orgId,
-      actor: eventActor(ctx.actor),
-      action: "webhook_endpoint.deleted",
-      subject: { type: "webhook_endpoint", id: e.id, label: e.description || origin(e.url) },
-      before: { origin: origin(e.url), events: e.eventTypes, enabled: e.enabled },
-      after: { pendingDeliveriesDropped: dropped.length },
-      requestId: ctx.requestId,
-      occurredAt: now,
-    });
+    await recordEndpointStep(
+      tx,
+      viewer.orgId,
+      e,
+      "deleted",
+      {
+        before: { origin: origin(e.url), events: e.eventTypes, enabled: e.enabled },
+        after: { pendingDeliveriesDropped: dropped.length },
+      },
+      now,
+    );
   });
 }
 
@@ -298,18 +314,14 @@ export async function rotateWebhookSecret(
       })
       .where(eq(webhookEndpoints.id, e.id))
       .returning();
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      orgId: viewer.orgId,
-      actor: eventActor(ctx.actor),
-      action: "webhook_endpoint.secret_rotated",
-      subject: { type: "webhook_endpoint", id: e.id, label: e.description || origin(e.url) },
-      after: { previousSecretValidUntil: new Date(now + ROTATION_OVERLAP_MS).toISOString() },
-      requestId: ctx.requestId,
-      occurredAt: now,
-    });
+    await recordEndpointStep(
+      tx,
+      viewer.orgId,
+      e,
+      "secret_rotated",
+      { after: { previousSecretValidUntil: new Date(now + ROTATION_OVERLAP_MS).toISOString() } },
+      now,
+    );
     return { secret, endpoint: present(row!, creatorName, now) };
   });
 }
@@ -331,18 +343,14 @@ export async function sendTestWebhook(
       endpointId: e.id,
       message: `A test delivery from Liaison for ${rel.name}, sent by ${eventActor(ctx.actor).name}.`,
     });
-    await appendEvent(tx.db, {
-      scope: "relationship",
-      chain: relationshipId,
-      relationshipId,
-      orgId: viewer.orgId,
-      actor: eventActor(ctx.actor),
-      action: "webhook_endpoint.test_sent",
-      subject: { type: "webhook_endpoint", id: e.id, label: e.description || origin(e.url) },
-      after: { deliveryId: outboxId },
-      requestId: ctx.requestId,
-      occurredAt: tx.clock.now(),
-    });
+    await recordEndpointStep(
+      tx,
+      viewer.orgId,
+      e,
+      "test_sent",
+      { after: { deliveryId: outboxId } },
+      tx.clock.now(),
+    );
     return { outboxId };
   });
 }
