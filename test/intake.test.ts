@@ -24,6 +24,7 @@ import {
   activateProtocol,
   addPerson,
   createTenant,
+  createTestApp,
   createTestDatabase,
   type Person,
   request,
@@ -749,5 +750,22 @@ describe("configuration", () => {
     expect(problems.join("\n")).toContain("LIAISON_INTAKE_SECRET");
     expect(problems.join("\n")).toContain("LIAISON_INTAKE_DOMAIN");
     expect(problems.join("\n")).not.toContain("short-secret");
+  });
+});
+
+describe("intake address on a default install", () => {
+  it("is shown for a PUBLIC_URL on localhost, whose mail domain has no dot", async () => {
+    const local = await createTestApp({ publicUrl: "http://localhost:3000" });
+    try {
+      const tenant = await createTenant(local, "Localhost");
+      const res = await request(local, tenant.people.member, {
+        method: "GET",
+        url: `/api/v1/relationships/${tenant.relationshipId}/tickets/intake-address`,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().address).toMatch(/^tickets\+[A-Za-z0-9_-]+@localhost$/);
+    } finally {
+      await local.close();
+    }
   });
 });

@@ -6,9 +6,13 @@ import { refusalReasons } from "./intake.service.ts";
 
 export const IntakeAddress = z
   .object({
+    // A plain string: on a default install the domain is `localhost`, which is a working mail
+    // domain for a local gateway but not what a strict email format accepts.
     address: z
-      .email()
-      .describe("Mail to this address raises tickets in the relationship; replies thread onto them"),
+      .string()
+      .describe(
+        "`tickets+<key>@<domain>`: mail to it raises tickets in the relationship; replies thread onto them",
+      ),
     createdAt: isoTime,
     rotatedAt: isoTime.nullable().describe("When the address was last replaced; null for the first one"),
     canRotate: z.boolean().describe("Whether you may replace the address"),
