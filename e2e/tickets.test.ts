@@ -193,6 +193,9 @@ describe("tickets", () => {
     await signIn(c, IT.email);
     await c.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tickets" }).click();
     await c.waitForURL((url) => url.pathname === `/r/${relationshipId}/tickets`);
+    // The page says where to email tickets, too.
+    const address = await c.getByLabel("Email intake address").locator("code").textContent();
+    expect(address).toMatch(/^tickets\+[A-Za-z0-9_-]+@/);
     await c.getByRole("button", { name: "Raise a ticket" }).first().click();
     const intake = c.getByRole("dialog", { name: "Raise a ticket" });
     await intake.getByText("Answer the three impact questions").waitFor();

@@ -24,6 +24,7 @@ import { Loading } from "../ui/Loading.tsx";
 import { Page } from "../ui/Page.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { DeadlineCountdown, SeverityBadge, StateBadge } from "./badges.tsx";
+import { IntakeAddressLine } from "./IntakeAddressLine.tsx";
 import { IntakeModal } from "./IntakeModal.tsx";
 import { useLiveTickets } from "./live.ts";
 import { useLevelNames } from "./names.ts";
@@ -124,6 +125,8 @@ export function TicketsPage() {
           </Anchor>
         </ProblemAlert>
       ) : null}
+
+      {noProtocol ? null : <IntakeAddressLine relationshipId={relationshipId} />}
 
       <Filters
         filters={filters}

@@ -143,3 +143,29 @@ export function useTicketAction(relationshipId: string, ticketId: string) {
     },
   });
 }
+
+/** The relationship's email intake address: mail to it raises tickets, replies thread onto them. */
+export interface IntakeAddress {
+  address: string;
+  createdAt: string;
+  rotatedAt: string | null;
+  canRotate: boolean;
+}
+
+export function useIntakeAddress(relationshipId: string) {
+  return useQuery({
+    queryKey: [...ticketsKey(relationshipId), "intake-address"],
+    queryFn: ({ signal }) => api<IntakeAddress>(`${base(relationshipId)}/intake-address`, { signal }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** Replaces the intake address; the old one is refused from then on. */
+export function useRotateIntakeAddress(relationshipId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      api<IntakeAddress>(`${base(relationshipId)}/intake-address/rotate`, { method: "POST", body: {} }),
+    onSuccess: (next) => queryClient.setQueryData([...ticketsKey(relationshipId), "intake-address"], next),
+  });
+}
