@@ -1532,7 +1532,6 @@ export async function listTickets(ctx: ServiceContext, relationshipId: string, q
     );
   }
   if (query.before) conditions.push(lt(tickets.number, query.before));
-  // Open tickets by default come first only through the state filter; the list is newest first.
   const now = ctx.clock.now();
   const items: ReturnType<typeof presentSummary>[] = [];
   let cursor: number | null = null;
