@@ -5,3 +5,4 @@ export * from "../notify/notify.tables.ts";
 export * from "../../modules/protocol/protocol.tables.ts";
 export * from "../../modules/tickets/tickets.tables.ts";
 export * from "../../modules/tickets/intake.tables.ts";
+export * from "../../modules/changes/changes.tables.ts";
