@@ -72,6 +72,7 @@ CREATE TABLE "changes" (
 	"approval_round" integer DEFAULT 1 NOT NULL,
 	"sequence" integer DEFAULT 0 NOT NULL,
 	"review_due_at" timestamp with time zone,
+	"review_overdue_at" timestamp with time zone,
 	"review" jsonb,
 	"cancel_reason" text,
 	"protocol_version_id" uuid,
@@ -125,4 +126,4 @@ CREATE INDEX "changes_relationship_state_idx" ON "changes" USING btree ("relatio
 CREATE INDEX "changes_relationship_start_idx" ON "changes" USING btree ("relationship_id","planned_start");--> statement-breakpoint
 CREATE INDEX "changes_next_check_idx" ON "changes" USING btree ("next_check_at") WHERE next_check_at is not null;--> statement-breakpoint
 CREATE INDEX "user_group_members_rel_idx" ON "user_group_members" USING btree ("relationship_id","user_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "user_groups_name_key" ON "user_groups" USING btree ("relationship_id",lower("name"));
+CREATE UNIQUE INDEX "user_groups_name_key" ON "user_groups" USING btree ("relationship_id",lower("name")) WHERE archived_at is null;

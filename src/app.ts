@@ -37,6 +37,7 @@ import { LiveHub } from "./core/notify/live.ts";
 import { registerNotificationRoutes } from "./core/notify/notify.routes.ts";
 import { resolveToken } from "./modules/identity/tokens.service.ts";
 import { registerTicketRoutes } from "./modules/tickets/tickets.routes.ts";
+import { registerChangeRoutes } from "./modules/changes/changes.routes.ts";
 import { inboundEmailRoutes, registerIntakeRoutes } from "./modules/tickets/intake.routes.ts";
 import { defaultIntakeDomain } from "./modules/tickets/intake.service.ts";
 
@@ -201,6 +202,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       registerNotificationRoutes(typed, { live: opts.live ?? new LiveHub(database) });
       registerTicketRoutes(typed);
       registerIntakeRoutes(typed, { domain: config.intakeDomain || defaultIntakeDomain(config.publicUrl) });
+      registerChangeRoutes(typed);
     },
     { prefix: "/api/v1" },
   );

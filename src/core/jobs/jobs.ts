@@ -14,6 +14,8 @@ import type { Database, Db } from "../db/index.ts";
 export const queueNames = {
   /** Look at one ticket's clocks at its next check time. */
   ticketTimer: "ticket-timer",
+  /** Send one change's due notices and review reminders at their time. */
+  changeTimer: "change-timer",
   /** Deliver one outbound message (email or webhook). */
   deliver: "outbox-deliver",
   /** Every minute: fire whatever is overdue and was not woken (recovery), close resolved tickets. */
@@ -91,6 +93,13 @@ const queueSettings: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   // Stately: one waiting job per key (ticket + check time), so wake-ups queued by several changes
   // or by an early wake-up for the same moment collapse into one.
   [queueNames.ticketTimer]: {
+    policy: "stately",
+    retryLimit: 20,
+    retryDelay: 1,
+    retryBackoff: true,
+    expireInSeconds: 60,
+  },
+  [queueNames.changeTimer]: {
     policy: "stately",
     retryLimit: 20,
     retryDelay: 1,

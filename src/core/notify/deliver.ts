@@ -36,6 +36,8 @@ export interface MailMessage {
   inReplyTo?: string;
   references?: string[];
   headers: Record<string, string>;
+  /** A calendar invitation: nodemailer adds it as the text/calendar alternative. */
+  icalEvent?: { method: string; filename: string; content: string };
 }
 
 /** The SMTP server's final reply: its code (e.g. 250) and text. */
@@ -134,6 +136,7 @@ export function createTransports(
           inReplyTo: msg.inReplyTo,
           references: msg.references,
           headers: msg.headers,
+          ...(msg.icalEvent ? { icalEvent: msg.icalEvent } : {}),
         });
         const response = String(info.response ?? "");
         const code = /^(\d{3})/.exec(response);
@@ -290,6 +293,9 @@ async function attempt(db: Db, clock: Clock, transports: Transports, row: Outbox
         messageId: p.messageId,
         inReplyTo: p.inReplyTo ?? undefined,
         references: p.references.length ? p.references : undefined,
+        icalEvent: p.calendar
+          ? { method: p.calendar.method, filename: "invite.ics", content: p.calendar.content }
+          : undefined,
         headers: {
           // RFC 3834: an automatic message; vacation responders must not answer it.
           "Auto-Submitted": "auto-generated",

@@ -14,6 +14,8 @@ export interface EmailPayload {
   messageId: string;
   inReplyTo: string | null;
   references: string[];
+  /** An iCalendar invitation sent as the text/calendar alternative (and an invite.ics attachment). */
+  calendar?: { method: "REQUEST" | "CANCEL" | "PUBLISH"; content: string };
 }
 
 /** The domain of Message-IDs: the host people reach Liaison at. */

@@ -54,6 +54,15 @@ export interface NewNotification {
   severity?: Severity | null;
   /** Email conversation: every message with the same key lands in one thread. */
   thread?: { key: string; subject: string } | null;
+  /** An iCalendar invitation (METHOD REQUEST or CANCEL) carried by the email as text/calendar. */
+  calendar?: CalendarInvite | null;
+}
+
+/** An invitation: calendar clients offer to add, update or remove the event it carries. */
+export interface CalendarInvite {
+  method: "REQUEST" | "CANCEL" | "PUBLISH";
+  /** The whole VCALENDAR text, with the same METHOD. */
+  content: string;
 }
 
 /** The NOTIFY channel of live pings (see live.ts). */
@@ -230,6 +239,7 @@ export async function notifyUsers(
         messageId: messageIdFor(id, domain),
         inReplyTo: root,
         references: root ? [root] : [],
+        ...(n.calendar ? { calendar: n.calendar } : {}),
       };
       return {
         id,

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,9 +12,11 @@ import {
   nextBusinessDayStart,
   nextOpening,
   openIntervals,
+  subtractBusinessTime,
   WEEKDAYS,
   type BusinessCalendarSpec,
   type Calendar,
+  type Interval,
   type TimeSegment,
 } from "./calendar.ts";
 
@@ -503,5 +506,173 @@ describe("next business day with pauses", () => {
     expect(iso(nextBusinessDayEnd(cal, friday, monday))).toBe("2026-11-24T22:00:00.000Z");
     const open = [[at("2026-11-21T00:00:00Z"), Infinity]] as const;
     expect(nextBusinessDayStart(cal, friday, open)).toBe(Infinity);
+  });
+});
+
+describe("subtractBusinessTime", () => {
+  /** Mon–Fri 08:00–17:00, no lunch: the example in the doc comment. */
+  const plain = compileCalendar({
+    timezone: "Europe/London",
+    hours: Object.fromEntries(
+      (["mon", "tue", "wed", "thu", "fri"] as const).map((d) => [d, [{ from: "08:00", to: "17:00" }]]),
+    ),
+  });
+  const day = 9 * H;
+
+  it("counts back over closed time to the latest instant, an opening rather than the closing before it", () => {
+    // Wednesday 2026-06-10.
+    expect(local(plain, subtractBusinessTime(plain, at("2026-06-10T10:00:00+01:00"), 2 * day))).toBe(
+      "2026-06-08T10:00:00+01:00",
+    );
+    expect(local(plain, subtractBusinessTime(plain, at("2026-06-10T08:00:00+01:00"), 2 * day))).toBe(
+      "2026-06-08T08:00:00+01:00",
+    );
+    // From a closed instant (Sunday) the open time counts from Friday's closing.
+    expect(local(plain, subtractBusinessTime(plain, at("2026-06-14T12:00:00+01:00"), H))).toBe(
+      "2026-06-12T16:00:00+01:00",
+    );
+    // Across the weekend: one hour before Monday 08:30 is Friday 16:30.
+    expect(local(plain, subtractBusinessTime(plain, at("2026-06-15T08:30:00+01:00"), H))).toBe(
+      "2026-06-12T16:30:00+01:00",
+    );
+  });
+
+  it("skips the lunch break, a weekend and a holiday", () => {
+    // Tuesday 20 January 2026 09:00, one business day back: Monday is Martin Luther King Jr. Day,
+    // so 1 h on Tuesday and 7.5 h on Friday 16 January (back past lunch) → Friday 09:00.
+    expect(local(ny, subtractBusinessTime(ny, at("2026-01-20T09:00:00-05:00"), ny.dayLength))).toBe(
+      "2026-01-16T09:00:00-05:00",
+    );
+    // Half an hour before 13:15 is 12:00 less a quarter: 11:45 (the lunch hour counts for nothing).
+    expect(local(ny, subtractBusinessTime(ny, at("2026-01-06T13:15:00-05:00"), 30 * MIN))).toBe(
+      "2026-01-06T11:45:00-05:00",
+    );
+    // Exactly the morning's open time back from 13:00 lands on 08:00; a quarter hour from 13:15 on 13:00.
+    expect(local(ny, subtractBusinessTime(ny, at("2026-01-06T13:00:00-05:00"), 4 * H))).toBe(
+      "2026-01-06T08:00:00-05:00",
+    );
+    expect(local(ny, subtractBusinessTime(ny, at("2026-01-06T13:15:00-05:00"), 15 * MIN))).toBe(
+      "2026-01-06T13:00:00-05:00",
+    );
+  });
+
+  it("returns end for zero and rejects negative or non-finite durations", () => {
+    const sunday = at("2026-01-04T12:00:00-05:00");
+    expect(subtractBusinessTime(ny, sunday, 0)).toBe(sunday);
+    expect(() => subtractBusinessTime(ny, sunday, -1)).toThrow(RangeError);
+    expect(() => subtractBusinessTime(ny, sunday, Infinity)).toThrow(RangeError);
+    expect(() => subtractBusinessTime(ny, sunday, Number.NaN)).toThrow(RangeError);
+    expect(() => subtractBusinessTime(ny, Number.NaN, H)).toThrow(RangeError);
+    expect(() => subtractBusinessTime(ALWAYS_OPEN, Number.NaN, 0)).toThrow(RangeError);
+  });
+
+  it("is plain subtraction on a 24x7 calendar", () => {
+    const t = at("2026-03-08T12:00:00Z");
+    expect(subtractBusinessTime(ALWAYS_OPEN, t, 5 * H)).toBe(t - 5 * H);
+  });
+
+  it("compiles earlier years as it reaches them, and refuses to go before the first supported year", () => {
+    // A fresh calendar (nothing compiled yet), 30 years back from 2040 in one query.
+    const cal = compileCalendar({ ...nySpec, exceptions: [{ date: "2199-01-01", closed: true }] });
+    const end = at("2040-06-01T10:00:00-04:00");
+    const start = at("2010-06-01T10:00:00-04:00");
+    expect(subtractBusinessTime(cal, end, businessTimeBetween(cal, start, end))).toBe(start);
+    expect(() => subtractBusinessTime(cal, at("1901-01-10T12:00:00Z"), 400 * cal.dayLength)).toThrow(
+      /runs before 1900/,
+    );
+  });
+
+  it("takes pauses out, walking back over them", () => {
+    const t = (hhmm: string) => at(`2026-01-06T${hhmm}:00-05:00`);
+    // Two hours back from 11:00 with 09:30–10:00 paused: 08:30.
+    expect(subtractBusinessTime(ny, t("11:00"), 2 * H, [[t("09:30"), t("10:00")]])).toBe(t("08:30"));
+    // A pause straddling the end: the time counts from its start.
+    expect(subtractBusinessTime(ny, t("11:00"), H, [[t("10:30"), t("14:00")]])).toBe(t("09:30"));
+    // Time used up exactly at a pause's end: that instant, not before the pause.
+    expect(subtractBusinessTime(ny, t("11:00"), H, [[t("09:00"), t("10:00")]])).toBe(t("10:00"));
+    // Unsorted and overlapping pauses; and a pause reaching back forever.
+    const messy = [
+      [t("10:15"), t("10:30")],
+      [t("09:45"), t("10:20")],
+      [t("09:30"), t("10:00")],
+    ] as const;
+    expect(subtractBusinessTime(ny, t("11:00"), H, messy)).toBe(t("09:00"));
+    expect(subtractBusinessTime(ny, t("11:00"), 2 * H, [[-Infinity, t("10:00")]])).toBe(-Infinity);
+    // A pause long before the answer does not change it.
+    expect(
+      subtractBusinessTime(ny, t("11:00"), H, [[at("1950-01-01T00:00:00Z"), at("1950-02-01T00:00:00Z")]]),
+    ).toBe(t("10:00"));
+  });
+
+  describe("properties", () => {
+    /** Lunch breaks, a holiday and a DST zone; a Sunday morning with boundaries in the DST hours. */
+    const cal = compileCalendar({
+      ...nySpec,
+      hours: {
+        ...(nySpec.hours as Record<string, TimeSegment[]>),
+        sun: [
+          { from: "00:30", to: "01:30" },
+          { from: "02:30", to: "03:30" },
+        ],
+      },
+      holidays: [
+        ...nySpec.holidays!,
+        { name: "Independence Day", month: 7, day: 4, observed: "nearest_weekday" },
+      ],
+    });
+    const FROM = Date.UTC(2025, 0, 1);
+    const TO = Date.UTC(2029, 0, 1);
+    // Instants near the DST changes of 2026 half the time.
+    const dst = [at("2026-03-08T07:00:00Z"), at("2026-11-01T06:00:00Z")];
+    const instant = fc.oneof(
+      fc.integer({ min: FROM, max: TO }),
+      fc.constantFrom(...dst).chain((t) => fc.integer({ min: t - 3 * 24 * H, max: t + 3 * 24 * H })),
+    );
+    const duration = fc.oneof(
+      fc.integer({ min: 1, max: 120 * H }),
+      fc.integer({ min: 1, max: 120 * 60 }).map((m) => m * MIN),
+    );
+
+    it("gives exactly ms of open time before end, from the latest such instant", () => {
+      fc.assert(
+        fc.property(instant, duration, (end, ms) => {
+          const t = subtractBusinessTime(cal, end, ms);
+          expect(businessTimeBetween(cal, t, end)).toBe(ms);
+          // The latest: a millisecond later there is less open time left before end.
+          expect(businessTimeBetween(cal, t + 1, end)).toBeLessThan(ms);
+          // And it is open there, or an opening (never a closing or closed time).
+          expect(isOpen(cal, t)).toBe(true);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it("does the same with pauses, and undoes addBusinessTime up to closed time", () => {
+      const pauses = (end: number) =>
+        fc.array(
+          fc
+            .tuple(
+              fc.integer({ min: -20 * 24 * H, max: 2 * 24 * H }),
+              fc.integer({ min: -H, max: 3 * 24 * H }),
+            )
+            .map(([off, len]): Interval => [end + off, end + off + len]),
+          { maxLength: 4 },
+        );
+      fc.assert(
+        fc.property(
+          instant.chain((end) => fc.tuple(fc.constant(end), duration, pauses(end))),
+          ([end, ms, p]) => {
+            const t = subtractBusinessTime(cal, end, ms, p);
+            expect(businessTimeBetween(cal, t, end, p)).toBe(ms);
+            expect(businessTimeBetween(cal, t + 1, end, p)).toBeLessThan(ms);
+            // Going forward again lands on end, or earlier when end itself is closed or paused.
+            const back = addBusinessTime(cal, t, ms, p);
+            expect(back).toBeLessThanOrEqual(end);
+            expect(businessTimeBetween(cal, back, end, p)).toBe(0);
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    });
   });
 });

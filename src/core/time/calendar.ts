@@ -290,6 +290,18 @@ class CompiledCalendar implements Calendar {
     this.growYears(this.yearLo, Math.min(this.yearHi + more, MAX_YEAR));
   }
 
+  /** Compile more years before the window: enough for about `needMs` more open time, at least two. */
+  growBackward(needMs: number): void {
+    const perYear = Math.max(1, this.years.get(this.yearLo)?.openMs ?? 1);
+    const more = Math.min(Math.max(2, Math.ceil(needMs / perYear) + 1), 50);
+    if (this.yearLo <= MIN_YEAR) {
+      throw new RangeError(
+        `Business time in ${this.timezone} runs before ${MIN_YEAR}, the first supported year`,
+      );
+    }
+    this.growYears(Math.max(this.yearLo - more, MIN_YEAR), this.yearHi);
+  }
+
   /** Open ms in [coverStart, t); t must be covered. */
   cum(t: number): number {
     const i = this.locate(t);
@@ -320,6 +332,24 @@ class CompiledCalendar implements Calendar {
     const prefix = this.prefix;
     let j = this.prefixFirst[Math.floor(target / this.prefixStep)]!;
     while (prefix[j + 1]! < target) j++;
+    return this.starts[j]! + (target - prefix[j]!);
+  }
+
+  /** The latest instant from which ms > 0 of open time elapses by t. */
+  sub(t: number, ms: number): number {
+    if (this.alwaysOpen) return t - ms;
+    if (!(t >= this.coverStart && t < this.coverEnd)) this.cover(t);
+    let target = this.cum(t) - ms;
+    while (target < 0) {
+      this.growBackward(-target);
+      target = this.cum(t) - ms;
+    }
+    // First interval j whose end passes the target: prefix[j] ≤ target < prefix[j + 1]. Taking
+    // the first interval that still has open time after the target (not one ending exactly at
+    // it) gives the latest instant: a target at a closing moves to the next opening.
+    const prefix = this.prefix;
+    let j = this.prefixFirst[Math.floor(target / this.prefixStep)]!;
+    while (prefix[j + 1]! <= target) j++;
     return this.starts[j]! + (target - prefix[j]!);
   }
 
@@ -661,6 +691,55 @@ export function addBusinessTime(
     if (t === Infinity) return Infinity;
   }
   return rest === 0 ? c.next(t) : c.add(t, rest);
+}
+
+/**
+ * The latest instant T from which `ms` of open time (outside `pauses`) has elapsed by `end`: the
+ * last T with businessTimeBetween(T, end) ≥ ms, i.e. addBusinessTime run backwards. Two business
+ * days before Wednesday 10:00 on an 08:00–17:00 weekday calendar is Monday 10:00; before Wednesday
+ * 08:00 it is Monday 08:00 (the opening), not Friday 17:00, since the closed time in between
+ * counts for nothing and the latest instant is wanted. `ms = 0` gives `end`. A pause reaching back
+ * forever (start = −Infinity) before the time is used up gives −Infinity. Used for "the latest
+ * moment a notice can go out" and reminders before a start.
+ */
+export function subtractBusinessTime(
+  cal: Calendar,
+  end: number,
+  ms: number,
+  pauses?: readonly Interval[],
+): number {
+  const c = engine(cal);
+  if (!(ms >= 0 && ms < Infinity))
+    throw new RangeError(`Business time to subtract must be finite and ≥ 0, got ${ms}`);
+  checkInstant(end, "end");
+  if (ms === 0) return end;
+  if (pauses === undefined || pauses.length === 0) return c.sub(end, ms);
+  const np = normalizePauses(pauses);
+  const p = pauseBuf;
+  let t = end;
+  let rest = ms;
+  // Walk the pauses from the last one back, spending the open time between them.
+  for (let k = np - 2; k >= 0; k -= 2) {
+    const ps = p[k]!;
+    const pe = p[k + 1]!;
+    if (ps >= t) continue;
+    if (pe < t) {
+      if (pe >= c.coverStart || c.alwaysOpen) {
+        const avail = c.span(pe, t);
+        if (avail >= rest) return c.sub(t, rest);
+        rest -= avail;
+      } else {
+        // A pause before the compiled years (perhaps far before): try the answer first, so that
+        // years back to the pause are compiled only when the answer really reaches it.
+        const r = c.sub(t, rest);
+        if (r >= pe) return r;
+        rest -= c.span(pe, t);
+      }
+    }
+    t = ps;
+    if (t === -Infinity) return -Infinity;
+  }
+  return c.sub(t, rest);
 }
 
 /** Open time (outside `pauses`) in [a, b); negative when b < a. */

@@ -82,6 +82,8 @@ export const changes = pgTable(
     approvalRound: integer("approval_round").notNull().default(1),
     sequence: integer("sequence").notNull().default(0),
     reviewDueAt: at("review_due_at"),
+    /** When both sides were told the review is overdue (once). */
+    reviewOverdueAt: at("review_overdue_at"),
     review: jsonb("review").$type<{ summary: string; lessons: string; byName: string; at: string }>(),
     cancelReason: text("cancel_reason"),
     protocolVersionId: uuid("protocol_version_id").references(() => protocolVersions.id),
@@ -203,7 +205,11 @@ export const userGroups = pgTable(
     createdAt: at("created_at").notNull(),
     archivedAt: at("archived_at"),
   },
-  (t) => [uniqueIndex("user_groups_name_key").on(t.relationshipId, sql`lower(${t.name})`)],
+  (t) => [
+    uniqueIndex("user_groups_name_key")
+      .on(t.relationshipId, sql`lower(${t.name})`)
+      .where(sql`archived_at is null`),
+  ],
 );
 
 export const userGroupMembers = pgTable(

@@ -1,16 +1,9 @@
 import { z } from "zod";
+import { csv, optionalText, text } from "../../core/http/fields.ts";
 import { isoTime, RelationshipParams, uuidParam } from "../identity/identity.schema.ts";
 import { peopleAffectedValues, severityValues, ticketStateValues } from "./tickets.tables.ts";
 
 /** Request and response contracts of the tickets module. */
-const text = (field: string, max: number) =>
-  z
-    .string({ error: `${field} is required` })
-    .trim()
-    .min(1, `is required: ${field}`)
-    .max(max, `must be at most ${max} characters`);
-const optionalText = (max: number) =>
-  z.string().trim().max(max, `must be at most ${max} characters`).optional();
 const Revision = z
   .number()
   .int()
@@ -73,21 +66,6 @@ export const TicketList = z.object({
   items: z.array(TicketSummary),
   nextBefore: z.number().int().nullable(),
 });
-
-const csv = <T extends readonly [string, ...string[]]>(values: T, name: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return undefined;
-      const parts = v.split(",").map((s) => s.trim());
-      for (const p of parts)
-        if (!(values as readonly string[]).includes(p)) {
-          ctx.addIssue({ code: "custom", message: `${name} '${p}' is not one of ${values.join(", ")}` });
-          return z.NEVER;
-        }
-      return parts as T[number][];
-    });
 
 export const TicketQuery = z.strictObject({
   state: csv(ticketStateValues, "state").describe("Comma-separated states"),
