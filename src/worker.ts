@@ -7,6 +7,7 @@ import { createTransports, deliverDue, registerNotifyJobs } from "./core/notify/
 import type { Clock } from "./core/time/clock.ts";
 import { purgeExpiredAuthData } from "./modules/identity/auth.service.ts";
 import { registerTicketJobs, sweepTicketTimers } from "./modules/tickets/tickets.jobs.ts";
+import { registerChangeJobs, sweepChangeTimers } from "./modules/changes/changes.jobs.ts";
 
 const UPKEEP_EVERY_MS = 10 * 60_000;
 
@@ -43,6 +44,7 @@ export async function startWorker(
   };
   const transports = createTransports(opts.config);
   await registerTicketJobs(jobs.boss, { ctx, log, concurrency: opts.timerConcurrency });
+  await registerChangeJobs(jobs.boss, { ctx, log });
   await registerNotifyJobs(jobs.boss, {
     db: database.db,
     clock,
@@ -56,6 +58,7 @@ export async function startWorker(
     sweeping ??= (async () => {
       try {
         await sweepTicketTimers(ctx, log);
+        await sweepChangeTimers(ctx, log);
         await deliverDue(database.db, clock, transports);
       } catch (err) {
         log.error({ err }, "sweep failed; the next one retries");

@@ -82,6 +82,75 @@ let sessionId: string;
 let versionId: string;
 let endpointId: string;
 let ticketId: string;
+let changeId: string;
+let groupId: string;
+let feedId: string;
+
+const DAY = 86_400_000;
+const isoAt = (ms: number) => new Date(ms).toISOString();
+
+/** A normal change planned by the provider, brought to the state a change route acts on. */
+async function changeFor(tenant: Tenant, path: string): Promise<string> {
+  const base = `/api/v1/relationships/${tenant.relationshipId}/changes`;
+  const start = t.clock.now() + 20 * DAY;
+  const created = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: base,
+    payload: {
+      class: "normal",
+      title: "Walk change",
+      description: "Replace the core switch",
+      reason: "Out of support",
+      impact: "Network down briefly",
+      expectedDowntimeMinutes: 10,
+      risk: "low",
+      rollbackPlan: "Put the old switch back",
+      affectedSystems: ["Core switch"],
+      plannedStart: isoAt(start),
+      plannedEnd: isoAt(start + DAY / 24),
+    },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+  const step = async (person: Person, action: string, payload: object = {}) => {
+    const res = await request(t, person, { method: "POST", url: `${base}/${id}/${action}`, payload });
+    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+  };
+  const action = /\{changeId\}\/([a-z-]+)$/.exec(path)?.[1];
+  if (!action || action === "propose") return id;
+  await step(tenant.people.providerAdmin, "propose");
+  if (["approve", "reject", "request-reschedule", "reschedule", "cancel"].includes(action)) return id;
+  await step(tenant.people.approver, "approve");
+  if (action === "schedule") return id;
+  await step(tenant.people.providerAdmin, "schedule");
+  if (action === "start") return id;
+  await step(tenant.people.providerAdmin, "start");
+  if (action === "finish") return id;
+  await step(tenant.people.providerAdmin, "finish", { outcome: "completed", notes: "Done" });
+  return id;
+}
+
+/** A user group of the tenant's client, kept by its IT contact. */
+async function groupFor(tenant: Tenant): Promise<string> {
+  const res = await request(t, tenant.people.clientAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/groups`,
+    payload: { name: "Finance", memberIds: [tenant.people.member.userId] },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+/** A calendar feed made by `person`. */
+async function feedFor(tenant: Tenant, person: Person): Promise<string> {
+  const res = await request(t, person, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/calendar-feeds`,
+    payload: { label: "Walk calendar" },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
 
 /** A low ticket raised by the tenant's member, brought to the state a ticket route acts on. */
 async function ticketFor(tenant: Tenant, path: string): Promise<string> {
@@ -174,6 +243,9 @@ beforeAll(async () => {
   versionId = (await protocolVersion(a)).id;
   endpointId = await webhookEndpoint(a);
   ticketId = await ticketFor(a, "{ticketId}");
+  changeId = await changeFor(a, "{changeId}");
+  groupId = await groupFor(a);
+  feedId = await feedFor(a, a.people.providerAdmin);
 });
 
 /** A webhook endpoint of the tenant's client organization. */
@@ -200,16 +272,26 @@ function urlFor(
     notificationId?: string;
     endpointId?: string;
     ticketId?: string;
+    changeId?: string;
+    groupId?: string;
+    feedId?: string;
   },
   query: string[] = [],
 ): string {
   const version = ids.versionId ?? versionId;
-  const qs = query.length ? `?${query.map((q) => `${q}=${version}`).join("&")}` : "";
+  // Required query parameters: a calendar range, or the two versions of a diff.
+  const dated = path.endsWith("/calendar");
+  const value = (q: string) =>
+    !dated ? version : q === "from" ? isoAt(t.clock.now()) : isoAt(t.clock.now() + 30 * DAY);
+  const qs = query.length ? `?${query.map((q) => `${q}=${value(q)}`).join("&")}` : "";
   return `${path
     .replace("{versionId}", version)
     .replace("{notificationId}", ids.notificationId ?? randomUUID())
     .replace("{endpointId}", ids.endpointId ?? endpointId)
     .replace("{ticketId}", ids.ticketId ?? ticketId)
+    .replace("{changeId}", ids.changeId ?? changeId)
+    .replace("{groupId}", ids.groupId ?? groupId)
+    .replace("{feedId}", ids.feedId ?? feedId)
     .replace("{relationshipId}", tenant.relationshipId)
     .replace("{orgId}", tenant.clientOrgId)
     .replace("{userId}", ids.userId ?? tenant.people.member.userId)
@@ -383,12 +465,16 @@ describe("authorization walk over the OpenAPI document", () => {
       }
       const ownEndpointId = op.path.includes("{endpointId}") ? await webhookEndpoint(fresh) : undefined;
       // Ticket routes need a protocol in effect, and a ticket in the state the action applies to.
-      if (op.path.includes("/tickets")) await activateProtocol(t, fresh);
+      if (op.path.includes("/tickets") || op.path.includes("/changes")) await activateProtocol(t, fresh);
+      const ownChangeId = op.path.includes("{changeId}") ? await changeFor(fresh, op.path) : undefined;
+      const changeAction = /\{changeId\}\/([a-z-]+)$/.exec(op.path)?.[1];
+      const ownGroupId = op.path.includes("{groupId}") ? await groupFor(fresh) : undefined;
+      const ownFeedId = op.path.includes("{feedId}") ? await feedFor(fresh, actor) : undefined;
       const ownTicketId = op.path.includes("{ticketId}") ? await ticketFor(fresh, op.path) : undefined;
       const ticketAction = /\{ticketId\}\/([a-z-]+)$/.exec(op.path)?.[1];
       const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
+      if ((ownTicketId || ownChangeId) && payload) delete payload.revision;
       if (ownTicketId && payload) {
-        delete payload.revision;
         if (ticketAction === "escalate") payload.level = "client_executive";
         if (ticketAction === "deescalate") payload.level = null;
         if (ticketAction === "assign") payload.assigneeId = fresh.people.providerAdmin.userId;
@@ -399,12 +485,29 @@ describe("authorization walk over the OpenAPI document", () => {
           quietHours: { start: "22:00", end: "07:00" },
           dailyDigestAt: "08:00",
         });
+      // Change windows ahead of the clock (a move needs another one); a recorded change in the past.
+      if (payload && "plannedStart" in payload && "plannedEnd" in payload) {
+        payload.plannedStart = isoAt(t.clock.now() + 40 * DAY);
+        payload.plannedEnd = isoAt(t.clock.now() + 40 * DAY + DAY / 24);
+      }
+      if (payload && "startedAt" in payload) {
+        payload.startedAt = isoAt(t.clock.now() - DAY);
+        payload.endedAt = isoAt(t.clock.now() - DAY / 2);
+      }
       if (payload && "documentSha256" in payload) payload.documentSha256 = version!.sha;
       if (payload && "versionId" in payload) payload.versionId = version!.id;
       if (payload && "ics" in payload)
         Object.assign(payload, { ics: ICS, document: "calendar:\n  holidays: []\n" });
       // Confirming and reopening are the client's: the reporter does it.
-      const caller = ticketAction === "confirm" || ticketAction === "reopen" ? fresh.people.member : actor;
+      // Changes are approved by the client's approver; user groups are kept by its IT contact.
+      const caller =
+        ticketAction === "confirm" || ticketAction === "reopen"
+          ? fresh.people.member
+          : ["approve", "reject", "request-reschedule"].includes(changeAction ?? "")
+            ? fresh.people.approver
+            : op.path.includes("/groups")
+              ? fresh.people.clientAdmin
+              : actor;
       const res = await request(t, caller, {
         method: op.method as never,
         url: urlFor(
@@ -418,6 +521,9 @@ describe("authorization walk over the OpenAPI document", () => {
             ...(notificationId ? { notificationId } : {}),
             ...(ownEndpointId ? { endpointId: ownEndpointId } : {}),
             ...(ownTicketId ? { ticketId: ownTicketId } : {}),
+            ...(ownChangeId ? { changeId: ownChangeId } : {}),
+            ...(ownGroupId ? { groupId: ownGroupId } : {}),
+            ...(ownFeedId ? { feedId: ownFeedId } : {}),
           },
           op.query,
         ),

@@ -45,7 +45,11 @@ const fill = (path: string, id = "") =>
     .replace("{versionId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{notificationId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{endpointId}", id || "00000000-0000-4000-8000-000000000000")
-    .replace("{ticketId}", id || "00000000-0000-4000-8000-000000000000");
+    .replace("{ticketId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{changeId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{groupId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{feedId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{token}", id || "x".repeat(32) + ".ics");
 
 function expectProblem(
   res: { statusCode: number; headers: Record<string, unknown>; body: string },

@@ -39,7 +39,7 @@ export const actionRefusals: Record<ChangeAction, string> = {
   cancel: "Only the provider's staff cancel changes.",
   record:
     "Record a change that happened as provider staff, or as the client's executive, IT contact or approver.",
-  manageGroups: "User groups are kept by the client's IT contact or executive (or its administrators).",
+  manageGroups: "User groups are kept by the client's IT contact or executive.",
 };
 
 const isProvider = (v: RelationshipViewer) => v.side === "provider";
@@ -63,7 +63,7 @@ export function mayAttempt(v: RelationshipViewer, action: ChangeAction): boolean
     case "record":
       return isProvider(v) || (v.side === "client" && clientLeads.includes(v.role));
     case "manageGroups":
-      return v.side === "client" && (v.role === "it_contact" || v.role === "executive" || v.admin);
+      return v.side === "client" && (v.role === "it_contact" || v.role === "executive");
   }
 }
 

@@ -316,6 +316,7 @@ export function registerChangeRoutes(app: RouteApp): void {
 
   // User groups
   const groups = "/relationships/:relationshipId/groups";
+  const groupKeepers: readonly Role[] = ["executive", "it_contact"];
   app.get(
     groups,
     {
@@ -340,7 +341,7 @@ export function registerChangeRoutes(app: RouteApp): void {
         params: RelationshipParams,
         body: GroupBody,
         response: { 201: Group },
-        "x-access": access(),
+        "x-access": access(groupKeepers),
       },
     },
     async (req, reply) =>
@@ -356,7 +357,7 @@ export function registerChangeRoutes(app: RouteApp): void {
         params: GroupParams,
         body: GroupUpdateBody,
         response: { 200: Group },
-        "x-access": access(),
+        "x-access": access(groupKeepers),
       },
     },
     async (req) => updateGroup(req.ctx, req.params.relationshipId, req.params.groupId, req.body),
@@ -370,7 +371,7 @@ export function registerChangeRoutes(app: RouteApp): void {
         security,
         params: GroupParams,
         response: { 204: z.null() },
-        "x-access": access(),
+        "x-access": access(groupKeepers),
       },
     },
     async (req, reply) => {

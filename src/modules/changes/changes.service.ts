@@ -590,6 +590,7 @@ async function deliverNotice(
   const actorId = ctx.actor?.type === "user" ? ctx.actor.userId : null;
   if (actorId) everyone.delete(actorId);
   let recipients = 0;
+  const invitedIds = new Set<string>();
 
   // Invitations for the approvers the change waits for (and, on a cancellation, for all approvers).
   const inviteKinds: ReadonlySet<NoticeRow["kind"]> = new Set(["advance", "rescheduled", "cancelled"]);
@@ -618,13 +619,19 @@ async function deliverNotice(
         invited.map((a) => a.id),
         { ...base, body: full, calendar },
       );
-      for (const a of invited) everyone.delete(a.id);
+      for (const a of invited) {
+        everyone.delete(a.id);
+        invitedIds.add(a.id);
+      }
     }
   }
   recipients += await notifyUsers(ctx, everyone, { ...base, body: full });
 
-  // People in the affected groups get the plain line (and the outcome once it is over).
-  const affected = (await groupMemberIds(ctx, change)).filter((id) => !everyone.has(id) && id !== actorId);
+  // People in the affected groups get the plain line (and the outcome once it is over), unless
+  // they got the full notice above (`everyone` no longer holds the invited approvers).
+  const affected = (await groupMemberIds(ctx, change)).filter(
+    (id) => !everyone.has(id) && !invitedIds.has(id) && id !== actorId,
+  );
   if (affected.length) {
     const plainBody: Record<NoticeRow["kind"], string> = {
       advance: plain,
