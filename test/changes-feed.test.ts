@@ -135,20 +135,30 @@ describe("the subscription feed", () => {
     const sunday = windows.find((w) => instantOf(w, "dtstart") === utc(4, 19, 6));
     expect(sunday?.getFirstPropertyValue("transp")).toBe("TRANSPARENT");
 
-    const moved = await call(tenant.people.technician, "POST", `${changesUrl(tenant)}/${change.id}/reschedule`, {
-      plannedStart: iso(utc(4, 22, 14)),
-      plannedEnd: iso(utc(4, 22, 15)),
-      reason: "The vendor comes a day later",
-    });
+    const moved = await call(
+      tenant.people.technician,
+      "POST",
+      `${changesUrl(tenant)}/${change.id}/reschedule`,
+      {
+        plannedStart: iso(utc(4, 22, 14)),
+        plannedEnd: iso(utc(4, 22, 15)),
+        reason: "The vendor comes a day later",
+      },
+    );
     expect(moved.status, moved.body).toBe(200);
     ICAL.TimezoneService.reset();
     const afterMove = eventOf(parse((await fetchFeed(feed.path)).body), uidOf(change.id));
     expect(afterMove.getFirstPropertyValue("sequence")).toBe(1);
     expect(instantOf(afterMove, "dtstart")).toBe(utc(4, 22, 14));
 
-    const cancelled = await call(tenant.people.technician, "POST", `${changesUrl(tenant)}/${change.id}/cancel`, {
-      reason: "Replaced by a bigger project",
-    });
+    const cancelled = await call(
+      tenant.people.technician,
+      "POST",
+      `${changesUrl(tenant)}/${change.id}/cancel`,
+      {
+        reason: "Replaced by a bigger project",
+      },
+    );
     expect(cancelled.status, cancelled.body).toBe(200);
     ICAL.TimezoneService.reset();
     const afterCancel = eventOf(parse((await fetchFeed(feed.path)).body), uidOf(change.id));
@@ -216,5 +226,48 @@ describe("invitations", () => {
     expect(String(event.getFirstPropertyValue("organizer")).toLowerCase()).toBe(
       `mailto:${tenant.people.technician.email}`.toLowerCase(),
     );
+  });
+
+  it("updates the invitation when the change moves and withdraws it with METHOD:CANCEL", async () => {
+    const tenant = await tenantWithProtocol("Invitation updates");
+    const change = await proposeChange(tenant);
+    const base = `${changesUrl(tenant)}/${change.id}`;
+    const moved = await call(tenant.people.technician, "POST", `${base}/reschedule`, {
+      plannedStart: iso(utc(4, 22, 14)),
+      plannedEnd: iso(utc(4, 22, 15)),
+      reason: "The vendor comes a day later",
+    });
+    expect(moved.status, moved.body).toBe(200);
+    const cancelled = await call(tenant.people.technician, "POST", `${base}/cancel`, {
+      reason: "Not needed",
+    });
+    expect(cancelled.status, cancelled.body).toBe(200);
+
+    const invitation = async (kind: string) => {
+      const [row] = await t.database.db
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.relationshipId, tenant.relationshipId),
+            eq(outbox.kind, kind),
+            eq(outbox.userId, tenant.people.approver.userId),
+          ),
+        );
+      const calendar = (row?.payload as { calendar?: CalendarInvite } | undefined)?.calendar;
+      expect(calendar, kind).toBeDefined();
+      ICAL.TimezoneService.reset();
+      const root = parse(calendar!.content);
+      expect(root.getFirstPropertyValue("method")).toBe(calendar!.method);
+      return { method: calendar!.method, event: eventOf(root, uidOf(change.id)) };
+    };
+    const update = await invitation("change.notice.rescheduled");
+    expect(update.method).toBe("REQUEST");
+    expect(update.event.getFirstPropertyValue("sequence")).toBe(1);
+    expect(instantOf(update.event, "dtstart")).toBe(utc(4, 22, 14));
+    const cancel = await invitation("change.notice.cancelled");
+    expect(cancel.method).toBe("CANCEL");
+    expect(cancel.event.getFirstPropertyValue("status")).toBe("CANCELLED");
+    expect(cancel.event.getFirstPropertyValue("sequence")).toBe(2);
   });
 });

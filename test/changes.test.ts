@@ -86,7 +86,8 @@ const act = (tenant: Tenant, as: Person, id: string, action: string, payload: ob
   call(as, "POST", `${base(tenant)}/${id}/${action}`, payload);
 const detail = async (tenant: Tenant, id: string, as?: Person) =>
   (await call(as ?? tenant.people.technician, "GET", `${base(tenant)}/${id}`)).body;
-const check = (tenant: Tenant, payload: object) => call(tenant.people.technician, "POST", `${base(tenant)}/check`, payload);
+const check = (tenant: Tenant, payload: object) =>
+  call(tenant.people.technician, "POST", `${base(tenant)}/check`, payload);
 
 async function approve(tenant: Tenant, as: Person, id: string) {
   const res = await act(tenant, as, id, "approve");
@@ -94,8 +95,21 @@ async function approve(tenant: Tenant, as: Person, id: string) {
   return res.body;
 }
 
-type NoticeView = { kind: string; state: string; dueAt: string | null; latestAt: string | null; reason: string | null };
-type ConflictView = { kind: string; name: string | null; start: string | null; end: string | null; changeId: string | null; earliestStart: string | null };
+type NoticeView = {
+  kind: string;
+  state: string;
+  dueAt: string | null;
+  latestAt: string | null;
+  reason: string | null;
+};
+type ConflictView = {
+  kind: string;
+  name: string | null;
+  start: string | null;
+  end: string | null;
+  changeId: string | null;
+  earliestStart: string | null;
+};
 const noticesOf = (d: { notices: NoticeView[] }, kind: string) => d.notices.filter((n) => n.kind === kind);
 const kinds = (conflicts: ConflictView[]) => conflicts.map((c) => c.kind);
 
@@ -168,7 +182,13 @@ describe("approval rules per class", () => {
     expect(approved).toMatchObject({ state: "approved", autoApproved: false });
     expect(approved.approval).toMatchObject({ satisfied: true, waitingFor: [] });
     expect(approved.approvals).toMatchObject([
-      { userId: tenant.people.it_contact.userId, role: "it_contact", decision: "approved", round: 1, current: true },
+      {
+        userId: tenant.people.it_contact.userId,
+        role: "it_contact",
+        decision: "approved",
+        round: 1,
+        current: true,
+      },
     ]);
     const approvedEvents = (await eventsOn(change.id)).filter((e) => e.action === "change.approved");
     expect(approvedEvents).toEqual([
@@ -207,14 +227,25 @@ describe("approval rules per class", () => {
       class: "significant",
     });
     const people = tenant.people;
-    for (const p of [people.member, people.advisor, people.executive, people.technician, people.account_manager]) {
+    for (const p of [
+      people.member,
+      people.advisor,
+      people.executive,
+      people.technician,
+      people.account_manager,
+    ]) {
       const res = await act(tenant, p, change.id, "approve");
       expect(res.status, `${p.name}: ${JSON.stringify(res.body)}`).toBe(403);
     }
-    const token = await call(people.clientAdmin, "POST", `/api/v1/relationships/${tenant.relationshipId}/tokens`, {
-      name: "approval bot",
-      role: "approver",
-    });
+    const token = await call(
+      people.clientAdmin,
+      "POST",
+      `/api/v1/relationships/${tenant.relationshipId}/tokens`,
+      {
+        name: "approval bot",
+        role: "approver",
+      },
+    );
     expect(token.status, JSON.stringify(token.body)).toBe(201);
     const byToken = await call(null, "POST", `${base(tenant)}/${change.id}/approve`, {}, token.body.secret);
     expect(byToken.status, JSON.stringify(byToken.body)).toBe(403);
@@ -254,8 +285,40 @@ describe("material changes invalidate approvals", () => {
     expect(rescheduled.map((n) => n.userId).sort()).toEqual(told);
     expect(rescheduled[0]!.body).toMatch(/The vendor's engineer is away on Tuesday/);
     expect(noticesOf(moved.body, "rescheduled")).toMatchObject([{ state: "sent" }]);
+    // One message about the move: the new advance notice goes out as that message, not again.
+    expect(await notified("change.notice.advance", change.id)).toHaveLength(told.length);
+    expect(noticesOf(moved.body, "advance")).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ state: "sent", reason: "sent as the notice of the move" }),
+      ]),
+    );
     const history = moved.body.history.map((h: { action: string }) => h.action);
     expect(history).toContain("change.rescheduled");
+  });
+
+  it("lets the person who approved ask for another time, and the provider's move starts a new round", async () => {
+    const tenant = await tenantAt(MONDAY, "Ask to move");
+    const change = await propose(tenant, utc(4, 21, 14), utc(4, 21, 15));
+    const approved = await approve(tenant, tenant.people.it_contact, change.id);
+    expect(approved.state).toBe("approved");
+    const asked = await act(tenant, tenant.people.it_contact, change.id, "request-reschedule", {
+      reason: "Month-end close that day",
+      suggestedStart: iso(utc(4, 23, 14)),
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body.state).toBe("reschedule_requested");
+    expect(asked.body.approvals).toMatchObject([
+      { userId: tenant.people.it_contact.userId, decision: "reschedule_requested", current: true },
+    ]);
+    expect((await notified("change.reschedule_requested", change.id))[0]!.body).toMatch(/Month-end close/);
+    const moved = await act(tenant, tenant.people.technician, change.id, "reschedule", {
+      plannedStart: iso(utc(4, 23, 14)),
+      plannedEnd: iso(utc(4, 23, 15)),
+      reason: "As the client asked",
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body).toMatchObject({ state: "proposed", approvalRound: 2 });
+    expect((await approve(tenant, tenant.people.it_contact, change.id)).state).toBe("approved");
   });
 
   it("keeps the approval for a typo fix or a removed system; an added system restarts it", async () => {
@@ -276,7 +339,11 @@ describe("material changes invalidate approvals", () => {
 
     const narrower = await call(tenant.people.technician, "PATCH", url, { affectedSystems: ["Mail server"] });
     expect(narrower.status, JSON.stringify(narrower.body)).toBe(200);
-    expect(narrower.body).toMatchObject({ state: "approved", approvalRound: 1, affectedSystems: ["Mail server"] });
+    expect(narrower.body).toMatchObject({
+      state: "approved",
+      approvalRound: 1,
+      affectedSystems: ["Mail server"],
+    });
 
     const wider = await call(tenant.people.technician, "PATCH", url, {
       affectedSystems: ["Mail server", "Firewall"],
@@ -284,7 +351,9 @@ describe("material changes invalidate approvals", () => {
     expect(wider.status, JSON.stringify(wider.body)).toBe(200);
     expect(wider.body).toMatchObject({ state: "proposed", approvalRound: 2 });
     expect(wider.body.approvals).toMatchObject([{ round: 1, current: false }]);
-    const updated = wider.body.history.filter((h: { action: string }) => h.action === "change.updated").at(-1);
+    const updated = wider.body.history
+      .filter((h: { action: string }) => h.action === "change.updated")
+      .at(-1);
     expect(updated.after.invalidated).toEqual(["Firewall added"]);
   });
 });
@@ -356,7 +425,11 @@ describe("conflicts", () => {
       title: "Patch the mail server",
       affectedSystems: ["Mail server"],
     });
-    const later = { class: "routine", plannedStart: iso(WINDOW_START + 60 * MIN), plannedEnd: iso(WINDOW_START + 3 * 60 * MIN) };
+    const later = {
+      class: "routine",
+      plannedStart: iso(WINDOW_START + 60 * MIN),
+      plannedEnd: iso(WINDOW_START + 3 * 60 * MIN),
+    };
     const same = await check(tenant, { ...later, affectedSystems: ["mail SERVER", "VPN"] });
     expect(same.body.conflicts).toMatchObject([
       { kind: "overlap", changeId: first.id, name: "Patch the mail server", start: iso(WINDOW_START) },
@@ -374,7 +447,9 @@ describe("conflicts", () => {
     });
     expect(second.conflicts).toMatchObject([{ kind: "overlap", changeId: first.id }]);
     // The first change sees the second one too.
-    expect((await detail(tenant, first.id)).conflicts).toMatchObject([{ kind: "overlap", changeId: second.id }]);
+    expect((await detail(tenant, first.id)).conflicts).toMatchObject([
+      { kind: "overlap", changeId: second.id },
+    ]);
   });
 
   it("reports a change inside the notice lead time, with the earliest start that allows full notice", async () => {
@@ -484,17 +559,23 @@ describe("the notice plan", () => {
 
   it("gives the people in an affected group the plain-language line, not the full notice", async () => {
     const tenant = await tenantAt(MONDAY, "Groups");
-    const group = await call(tenant.people.it_contact, "POST", `/api/v1/relationships/${tenant.relationshipId}/groups`, {
-      name: "Finance",
-      memberIds: [tenant.people.member.userId],
-    });
+    const group = await call(
+      tenant.people.it_contact,
+      "POST",
+      `/api/v1/relationships/${tenant.relationshipId}/groups`,
+      {
+        name: "Finance",
+        memberIds: [tenant.people.member.userId],
+      },
+    );
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     const change = await propose(tenant, WINDOW_START, WINDOW_START + 2 * 60 * MIN, {
       class: "routine",
       expectedDowntimeMinutes: 20,
       affectedGroupIds: [group.body.id],
     });
-    const plain = "Mail server will be unavailable for up to 20 minutes on Sunday 19 April from 02:00 (America/New_York).";
+    const plain =
+      "Mail server will be unavailable for up to 20 minutes on Sunday 19 April from 02:00 (America/New_York).";
     expect(change.userNotice).toBe(plain);
     expect(change.affectedGroups).toEqual([{ id: group.body.id, name: "Finance", members: 1 }]);
     const people = await notified("change.notice.people", change.id);
@@ -505,13 +586,20 @@ describe("the notice plan", () => {
   it("does not also send the plain line to group members who got the full notice, approvers included", async () => {
     const tenant = await tenantAt(MONDAY, "Groups and leads");
     const { approver, executive, member } = tenant.people;
-    const group = await call(tenant.people.it_contact, "POST", `/api/v1/relationships/${tenant.relationshipId}/groups`, {
-      name: "Head office",
-      memberIds: [approver.userId, executive.userId, member.userId],
-    });
+    const group = await call(
+      tenant.people.it_contact,
+      "POST",
+      `/api/v1/relationships/${tenant.relationshipId}/groups`,
+      {
+        name: "Head office",
+        memberIds: [approver.userId, executive.userId, member.userId],
+      },
+    );
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     // A normal change: the approver is invited (advance notice with an invitation), the executive told.
-    const change = await propose(tenant, utc(4, 21, 14), utc(4, 21, 15), { affectedGroupIds: [group.body.id] });
+    const change = await propose(tenant, utc(4, 21, 14), utc(4, 21, 15), {
+      affectedGroupIds: [group.body.id],
+    });
     expect(await recipients("change.notice.advance", change.id)).toEqual(stakeholdersOf(tenant));
     expect(await recipients("change.notice.people", change.id)).toEqual([member.userId]);
   });
@@ -531,7 +619,12 @@ describe("changes nobody announced", () => {
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const change = res.body;
-    expect(change).toMatchObject({ unannounced: true, recordedAfterBy: "client", class: "normal", state: "in_progress" });
+    expect(change).toMatchObject({
+      unannounced: true,
+      recordedAfterBy: "client",
+      class: "normal",
+      state: "in_progress",
+    });
     expect(change.missedNotices).toContain("Advance notice (3 business days before)");
     expect(change.missedNotices.length).toBeGreaterThan(0);
     expect(noticesOf(change, "advance")).toMatchObject([{ state: "missed" }]);
@@ -543,6 +636,26 @@ describe("changes nobody announced", () => {
     expect(told).not.toContain(tenant.people.it_contact.userId);
     const list = await call(tenant.people.account_manager, "GET", `${base(tenant)}?unannounced=true`);
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([change.id]);
+  });
+
+  it("tells people the outcome when the provider finishes a reported change that was still going on", async () => {
+    const tenant = await tenantAt(NOW, "Unannounced outcome");
+    const reported = await call(tenant.people.it_contact, "POST", `${base(tenant)}/record`, {
+      title: "VPN profile changed",
+      description: "Laptops got a new VPN profile overnight.",
+      startedAt: iso(utc(4, 14, 13)),
+    });
+    expect(reported.status, JSON.stringify(reported.body)).toBe(201);
+    t.clock.set(NOW + 60 * MIN);
+    const finished = await act(tenant, tenant.people.technician, reported.body.id, "finish", {
+      outcome: "completed",
+      notes: "A scheduled policy push nobody announced; the profile is correct.",
+    });
+    expect(finished.status, JSON.stringify(finished.body)).toBe(200);
+    expect(noticesOf(finished.body, "post_change")).toMatchObject([{ state: "sent" }]);
+    const told = await notified("change.notice.post_change", reported.body.id);
+    expect(told.map((n) => n.userId).sort()).toEqual(stakeholdersOf(tenant));
+    expect(told[0]!.body).toMatch(/policy push nobody announced/);
   });
 
   it("records the provider's emergency change as announced after the fact; the review falls overdue once, then is written", async () => {
@@ -651,23 +764,34 @@ describe("lifecycle and errors", () => {
   it("answers 400 naming the field for an end before the start, a foreign group and an unknown class", async () => {
     const tenant = await tenantAt(MONDAY, "Bad input");
     const other = await tenantAt(MONDAY, "Bad input other");
-    const foreign = await call(other.people.it_contact, "POST", `/api/v1/relationships/${other.relationshipId}/groups`, {
-      name: "Sales",
-    });
+    const foreign = await call(
+      other.people.it_contact,
+      "POST",
+      `/api/v1/relationships/${other.relationshipId}/groups`,
+      {
+        name: "Sales",
+      },
+    );
     expect(foreign.status).toBe(201);
     const post = (body: object) => call(tenant.people.technician, "POST", base(tenant), body);
 
     const backwards = await post(changeBody(utc(4, 21, 15), utc(4, 21, 14)));
     expect(backwards.status).toBe(400);
     expect(backwards.body.errors[0].path).toBe("body.plannedEnd");
-    const group = await post(changeBody(utc(4, 21, 14), utc(4, 21, 15), { affectedGroupIds: [foreign.body.id] }));
+    const group = await post(
+      changeBody(utc(4, 21, 14), utc(4, 21, 15), { affectedGroupIds: [foreign.body.id] }),
+    );
     expect(group.status).toBe(400);
     expect(group.body.errors[0].path).toBe("body.affectedGroupIds.0");
     const cls = await post(changeBody(utc(4, 21, 14), utc(4, 21, 15), { class: "urgent" }));
     expect(cls.status).toBe(400);
     expect(cls.body.errors[0]).toMatchObject({ path: "body.class" });
     expect(cls.body.errors[0].message).toMatch(/routine, normal, significant, emergency/);
-    const checked = await check(tenant, { class: "normal", plannedStart: iso(utc(4, 21, 15)), plannedEnd: iso(utc(4, 21, 14)) });
+    const checked = await check(tenant, {
+      class: "normal",
+      plannedStart: iso(utc(4, 21, 15)),
+      plannedEnd: iso(utc(4, 21, 14)),
+    });
     expect(checked.status).toBe(400);
     expect(checked.body.errors[0].path).toBe("body.plannedEnd");
     expect((await call(tenant.people.technician, "GET", base(tenant))).body.items).toEqual([]);
@@ -682,7 +806,9 @@ describe("lifecycle and errors", () => {
       const url = `/api/v1/relationships/${rel}/changes/${change.id}`;
       expect((await call(outsider.people.technician, "GET", url)).status).toBe(404);
       expect((await call(outsider.people.approver, "POST", `${url}/approve`, {})).status).toBe(404);
-      expect((await call(outsider.people.technician, "POST", `${url}/cancel`, { reason: "x" })).status).toBe(404);
+      expect((await call(outsider.people.technician, "POST", `${url}/cancel`, { reason: "x" })).status).toBe(
+        404,
+      );
     }
     const after = await detail(tenant, change.id);
     expect(after).toMatchObject({ state: "proposed", revision: change.revision, approvals: [] });

@@ -454,7 +454,7 @@ async function sendEventNotice(
   kind: NoticeRow["kind"],
   now: number,
   extra: { label?: string; message?: string } = {},
-): Promise<void> {
+): Promise<number> {
   const [planned] = await ctx.db
     .select()
     .from(changeNotices)
@@ -483,7 +483,7 @@ async function sendEventNotice(
         })
         .returning()
     )[0]!;
-  await deliverNotice(ctx, rel, p, change, notice, now, extra.message);
+  return deliverNotice(ctx, rel, p, change, notice, now, extra.message);
 }
 
 const NOTICE_LABELS: Record<NoticeRow["kind"], string> = {
@@ -525,7 +525,7 @@ async function deliverNotice(
   notice: NoticeRow,
   now: number,
   message?: string,
-): Promise<void> {
+): Promise<number> {
   const tz = p.timezone;
   const when = window_(change, tz);
   const plain =
@@ -657,6 +657,7 @@ async function deliverNotice(
     .update(changeNotices)
     .set({ state: "sent", sentAt: new Date(now), recipients })
     .where(eq(changeNotices.id, notice.id));
+  return recipients;
 }
 
 /** The invitation's organizer: the person who planned the change, else Liaison itself. */
@@ -1411,13 +1412,27 @@ async function revise(
       s.now,
     );
   }
-  if (wasAnnounced && moved)
-    await sendEventNotice(s.tx, s.rel, p, next, "rescheduled", s.now, {
+  if (wasAnnounced && moved) {
+    const recipients = await sendEventNotice(s.tx, s.rel, p, next, "rescheduled", s.now, {
       message:
         `The change moved from ${window_(c, p.timezone)} to ${window_(next, p.timezone)}.` +
         (reason ? ` Reason: ${reason}` : "") +
         (material.length ? ` Approvals given before no longer count (${material.join("; ")}).` : ""),
     });
+    // The notice of the move is the new advance notice: one message, not two.
+    await s.tx.db
+      .update(changeNotices)
+      .set({ state: "sent", sentAt: new Date(s.now), recipients, reason: "sent as the notice of the move" })
+      .where(
+        and(
+          eq(changeNotices.relationshipId, next.relationshipId),
+          eq(changeNotices.changeId, next.id),
+          eq(changeNotices.kind, "advance"),
+          eq(changeNotices.state, "planned"),
+          sql`${changeNotices.dueAt} <= ${new Date(s.now)}`,
+        ),
+      );
+  }
   await sendDueNotices(s.tx, s.rel, p, next, s.now);
   return store(s.tx, await reload(s.tx, next), {}, s.now);
 }
@@ -1452,7 +1467,7 @@ async function decide(s: Step, decision: ApprovalRow["decision"], reason: string
     if (current.some((a) => a.userId === actor.userId))
       throw new AppError("conflict", `You already decided on CHG-${c.number} in this round.`);
   }
-  await s.tx.db.insert(changeApprovals).values({
+  const decisionRow = {
     relationshipId: c.relationshipId,
     changeId: c.id,
     round: c.approvalRound,
@@ -1462,7 +1477,18 @@ async function decide(s: Step, decision: ApprovalRow["decision"], reason: string
     decision,
     reason,
     createdAt: new Date(s.now),
-  });
+  };
+  // Asking to move an approved change replaces the asker's approval in this round (the audit
+  // trail keeps both); the move that follows starts a new round anyway.
+  if (reschedulable)
+    await s.tx.db
+      .insert(changeApprovals)
+      .values(decisionRow)
+      .onConflictDoUpdate({
+        target: [changeApprovals.changeId, changeApprovals.round, changeApprovals.userId],
+        set: { decision, reason, role: s.viewer.role, createdAt: new Date(s.now) },
+      });
+  else await s.tx.db.insert(changeApprovals).values(decisionRow);
   const after = [...current, { role: s.viewer.role, decision } as ApprovalRow];
   let state: ChangeState = c.state;
   if (decision === "rejected") state = "rejected";
@@ -1635,7 +1661,10 @@ export const finishChange = (
         actualEnd: new Date(s.now),
         outcomeNotes: input.notes,
         followUps: input.followUps?.trim() || null,
-        reviewDueAt: needsReview(c, input.outcome) ? new Date(reviewDueAt(p, c.class, s.now)) : null,
+        // A deadline already given (a change recorded afterwards) stands; otherwise it starts now.
+        reviewDueAt: needsReview(c, input.outcome)
+          ? (c.reviewDueAt ?? new Date(reviewDueAt(p, c.class, s.now)))
+          : null,
       },
       s.now,
     );
@@ -1842,7 +1871,7 @@ export async function recordChange(ctx: ServiceContext, relationshipId: string, 
       : viewer.side === "client"
         ? `${eventActor(actor).name} reported a change nobody announced, noticed ${localTime(started, tz)}. The protocol required: ${missed.map((n) => n.label).join("; ") || "notice"}. The provider owes an account of it and a review by ${localTime(change.reviewDueAt!.getTime(), tz)}.`
         : `A change made on ${localTime(started, tz)} was recorded afterwards without the notices the protocol requires (${missed.map((n) => n.label).join("; ")}). A review is due by ${localTime(change.reviewDueAt!.getTime(), tz)}.`;
-    if (state !== "in_progress" || emergency)
+    if (state !== "in_progress")
       await sendEventNotice(tx, rel, p, change, "post_change", now, { label: "Post-change notice", message });
     else {
       const ids = (await stakeholders(tx, rel, change)).filter(
@@ -1850,14 +1879,32 @@ export async function recordChange(ctx: ServiceContext, relationshipId: string, 
       );
       await notifyUsers(tx, ids, {
         relationshipId,
-        kind: "change.unannounced",
-        subject: `Unannounced change: ${label(change)}`,
+        kind: emergency ? "change.notice.start" : "change.unannounced",
+        subject: emergency
+          ? `Emergency change under way: ${label(change)}`
+          : `Unannounced change: ${label(change)}`,
         body: message,
         link: changeLink(change),
         data: { changeId: change.id, number: change.number },
         thread: { key: `change-${change.id}`, subject: `[CHG-${change.number}] ${change.title}` },
       });
     }
+    // Still going on: the outcome is owed when it finishes (the class's finish and post-change notices).
+    const owed =
+      state === "in_progress"
+        ? required.filter((n) => (n.kind === "finish" || n.kind === "post_change") && !missed.includes(n))
+        : [];
+    if (owed.length)
+      await tx.db.insert(changeNotices).values(
+        owed.map((n) => ({
+          relationshipId,
+          changeId: change.id,
+          kind: n.kind,
+          label: n.label,
+          state: "planned" as const,
+          createdAt: new Date(now),
+        })),
+      );
     change = await store(tx, await reload(tx, change), {}, now);
     return presentDetail(tx, rel, viewer, change);
   });
