@@ -706,7 +706,28 @@ describe("changes nobody announced", () => {
   });
 });
 
+/** What the audit trail says about the notice a change had when it started. */
+async function startedWith(changeId: string) {
+  const [row] = await t.database.db
+    .select({ after: events.after })
+    .from(events)
+    .where(and(eq(events.subjectId, changeId), eq(events.action, "change.started")));
+  return row?.after as Record<string, unknown>;
+}
+
 describe("lifecycle and errors", () => {
+  it("records short notice when a change starts with less notice than its class requires", async () => {
+    const tenant = await tenantAt(MONDAY, "Short notice");
+    // Proposed Monday for Wednesday: a normal change needs 3 business days.
+    const change = await propose(tenant, utc(4, 8, 14), utc(4, 8, 15));
+    expect(change.conflicts.map((c: { kind: string }) => c.kind)).toContain("notice_lead_time");
+    await approve(tenant, tenant.people.approver, change.id);
+    expect((await act(tenant, tenant.people.technician, change.id, "schedule")).status).toBe(200);
+    t.clock.set(utc(4, 8, 14));
+    expect((await act(tenant, tenant.people.technician, change.id, "start")).status).toBe(200);
+    expect(await startedWith(change.id)).toMatchObject({ shortNotice: true, noticeGivenAt: iso(MONDAY) });
+  });
+
   it("schedules, starts and finishes a change; the post-change notice carries the notes", async () => {
     const tenant = await tenantAt(MONDAY, "Lifecycle");
     const change = await propose(tenant, utc(4, 21, 14), utc(4, 21, 15));
@@ -725,6 +746,7 @@ describe("lifecycle and errors", () => {
     expect(started.body).toMatchObject({ state: "in_progress", actualStart: iso(utc(4, 21, 14)) });
     const cancel = await act(tenant, tenant.people.technician, change.id, "cancel", { reason: "Too late" });
     expect(cancel.status).toBe(409);
+    expect(await startedWith(change.id)).toMatchObject({ shortNotice: false, noticeGivenAt: iso(MONDAY) });
 
     t.clock.set(utc(4, 21, 14, 40));
     const finished = await act(tenant, tenant.people.technician, change.id, "finish", {

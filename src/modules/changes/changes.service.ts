@@ -1615,13 +1615,37 @@ export const startChange = (ctx: ServiceContext, relId: string, changeId: string
       next,
       who(s.tx).actor,
       "change.started",
-      { before: { state: c.state }, after: { state: "in_progress", actualStart: iso(s.now) } },
+      {
+        before: { state: c.state },
+        after: { state: "in_progress", actualStart: iso(s.now), ...(await noticeGiven(s, c)) },
+      },
       s.now,
     );
     if (await hasPlanned(s.tx, next, "start")) await sendEventNotice(s.tx, s.rel, p, next, "start", s.now);
     next = await store(s.tx, await reload(s.tx, next), {}, s.now);
     return next;
   });
+
+/**
+ * How much notice the change really had when it starts: when the first notice went out, the
+ * latest moment the protocol allowed for this start, and whether it was short — the fact the
+ * compliance view counts, from the audit trail. Emergency changes owe no advance notice.
+ */
+async function noticeGiven(s: Step, c: ChangeRow) {
+  const p = s.active.protocol;
+  if (p.doc.changes.classes[c.class].approval.mode === "after_the_fact") return {};
+  const [first] = await s.tx.db
+    .select({ at: sql<Date | string | null>`min(${changeNotices.sentAt})` })
+    .from(changeNotices)
+    .where(and(eq(changeNotices.changeId, c.id), eq(changeNotices.state, "sent")));
+  const givenAt = first?.at ? new Date(first.at).getTime() : null;
+  const latest = latestNoticeAt(p, c.class, s.now);
+  return {
+    noticeGivenAt: iso(givenAt),
+    noticeDueBy: iso(latest),
+    shortNotice: givenAt === null || givenAt > latest,
+  };
+}
 
 async function hasPlanned(ctx: ServiceContext, c: ChangeRow, kind: NoticeRow["kind"]) {
   const [row] = await ctx.db
