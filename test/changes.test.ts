@@ -628,6 +628,8 @@ describe("changes nobody announced", () => {
     expect(change.missedNotices).toContain("Advance notice (3 business days before)");
     expect(change.missedNotices.length).toBeGreaterThan(0);
     expect(noticesOf(change, "advance")).toMatchObject([{ state: "missed" }]);
+    expect(change.approval).toMatchObject({ mode: "after_the_fact", waitingFor: [] });
+    expect(change.approval.explanation).toMatch(/without notice or approval/);
     // Two business days: Thursday 16 April 11:00 New York.
     expect(change.reviewDueAt).toBe(iso(utc(4, 16, 15)));
     expect((await eventsOn(change.id)).map((e) => e.action)).toEqual(["change.unannounced"]);

@@ -9,6 +9,7 @@ import { createRelationship } from "../modules/identity/relationships.service.ts
 import { loadUserActor } from "../modules/identity/auth.service.ts";
 import { createToken } from "../modules/identity/tokens.service.ts";
 import { loadDemoTickets } from "./demo-tickets.ts";
+import { loadDemoChanges } from "./demo-changes.ts";
 import {
   createProtocolDraft,
   defaultProtocolTemplate,
@@ -229,6 +230,7 @@ export async function loadDemo(
   }
   await loadDemoProtocols(ctx, rels, daysAgo(now, 1));
   const tickets = await loadDemoTickets(now, rels);
+  await loadDemoChanges(now, rels);
   return {
     organizations: orgs.length,
     people: everyone.length,

@@ -987,7 +987,19 @@ async function presentDetail(ctx: ServiceContext, rel: Parties, viewer: Relation
     sequence: c.sequence,
     revision: c.revision,
     timezone: p.timezone,
-    approval: { ...presentRule(status.rule), waitingFor: status.waitingFor, satisfied: status.satisfied },
+    // A change recorded after it happened never went through approval: say so, not "waiting".
+    approval: c.recordedAfterBy
+      ? {
+          mode: "after_the_fact" as const,
+          roles: [],
+          asClass: null,
+          explanation: c.unannounced
+            ? "Made without notice or approval and recorded afterwards; it needs a review."
+            : "An emergency change made under on-call authority; it is reviewed afterwards.",
+          waitingFor: [],
+          satisfied: false,
+        }
+      : { ...presentRule(status.rule), waitingFor: status.waitingFor, satisfied: status.satisfied },
     approvals: approvals.map((a) => ({
       id: a.id,
       round: a.round,
