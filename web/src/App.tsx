@@ -5,6 +5,12 @@ import { useState } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { setUnauthorizedHandler } from "./api/client.ts";
 import { createQueryClient } from "./api/query-client.ts";
+import { CalendarPage } from "./changes/CalendarPage.tsx";
+import { ChangePage } from "./changes/ChangePage.tsx";
+import { ChangesPage } from "./changes/ChangesPage.tsx";
+import { GroupsPage } from "./changes/GroupsPage.tsx";
+import { NewChangePage } from "./changes/NewChangePage.tsx";
+import { RecordChangePage } from "./changes/RecordChangePage.tsx";
 import { OrganizationAuditPage } from "./audit/OrganizationAuditPage.tsx";
 import { RelationshipAuditPage } from "./audit/RelationshipAuditPage.tsx";
 import { AccountPage } from "./identity/AccountPage.tsx";
@@ -59,6 +65,12 @@ export function App() {
               <Route path="r/:relationshipId/webhooks" element={<WebhooksPage />} />
               <Route path="r/:relationshipId/tickets" element={<TicketsPage />} />
               <Route path="r/:relationshipId/tickets/:ticketId" element={<TicketPage />} />
+              <Route path="r/:relationshipId/changes" element={<ChangesPage />} />
+              <Route path="r/:relationshipId/changes/new" element={<NewChangePage />} />
+              <Route path="r/:relationshipId/changes/record" element={<RecordChangePage />} />
+              <Route path="r/:relationshipId/changes/calendar" element={<CalendarPage />} />
+              <Route path="r/:relationshipId/changes/groups" element={<GroupsPage />} />
+              <Route path="r/:relationshipId/changes/:changeId" element={<ChangePage />} />
               <Route path="relationships/:relationshipId/*" element={<ApiPathRedirect />} />
               <Route path="r/:relationshipId/:module" element={<UpcomingModulePage />} />
               <Route path="org/:orgId/people" element={<PeoplePage />} />

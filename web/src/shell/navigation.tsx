@@ -46,8 +46,10 @@ export function relationshipNavItems(relationship: Relationship): NavItem[] {
     { label: "Overview", to: base, icon: IconLayoutDashboard, exact: true },
     { label: "Protocol", to: `${base}/protocol`, icon: IconFileCertificate },
     { label: "Tickets", to: `${base}/tickets`, icon: IconTicket },
+    { label: "Changes", to: `${base}/changes`, icon: MODULE_ICONS.changes },
   ];
-  for (const module of UPCOMING_MODULES) {
+  // Changes is built; the list of upcoming modules still names it for the pages that describe it.
+  for (const module of UPCOMING_MODULES.filter((m) => m.key !== "changes")) {
     items.push({
       label: module.label,
       to: `${base}/${module.key}`,
