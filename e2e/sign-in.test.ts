@@ -136,16 +136,16 @@ describe("signing in and following a relationship", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     const menu = page.getByRole("button", { name: "Open navigation" });
     await menu.click();
-    await nav.getByRole("link", { name: /Changes/ }).waitFor();
+    await nav.getByRole("link", { name: /On-call/ }).waitFor();
     // Ben is an end user without admin rights: no API tokens, no People pages.
     expect(await nav.getByRole("link", { name: "API tokens" }).count()).toBe(0);
     expect(await nav.getByRole("link", { name: /^People — / }).count()).toBe(0);
 
     // A module that is not built yet says so, and choosing it closes the navigation.
-    await nav.getByRole("link", { name: /Changes/ }).click();
-    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/changes$/);
-    await page.getByRole("heading", { level: 1, name: "Changes" }).waitFor();
-    await page.getByText("Changes is not available yet").waitFor();
+    await nav.getByRole("link", { name: /On-call/ }).click();
+    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/oncall$/);
+    await page.getByRole("heading", { level: 1, name: "On-call" }).waitFor();
+    await page.getByText("On-call is not available yet").waitFor();
     await page.getByRole("button", { name: "Open navigation" }).waitFor();
   });
 });

@@ -178,14 +178,18 @@ describe("the subscription feed", () => {
     const items = (list.json() as { items: Array<Record<string, unknown>> }).items;
     expect(items).toHaveLength(1);
     expect(Object.keys(items[0]!).sort()).toEqual(
-      ["createdAt", "createdByName", "id", "label", "lastFetchedAt", "revokedAt"].sort(),
+      ["canRevoke", "createdAt", "createdByName", "id", "label", "lastFetchedAt", "revokedAt"].sort(),
     );
     expect(items[0]).toMatchObject({
       id: feed.id,
       createdByName: tenant.people.member.name,
       lastFetchedAt: iso(t.clock.now()),
       revokedAt: null,
+      canRevoke: true,
     });
+    // The advisor sees the feed but no way to revoke someone else's.
+    const seen = await call(tenant.people.advisor, "GET", feedsUrl(tenant));
+    expect((seen.json() as { items: Array<{ canRevoke: boolean }> }).items[0]!.canRevoke).toBe(false);
 
     const wrong = `/api/v1/calendar/${"x".repeat(feed.token.length)}.ics`;
     expect((await fetchFeed(wrong)).status).toBe(404);

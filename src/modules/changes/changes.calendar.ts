@@ -3,6 +3,7 @@ import { appendEvent } from "../../core/events/events.ts";
 import { eventActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { memberships, relationships, users } from "../identity/identity.tables.ts";
+import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import { newSecret, sha256 } from "../identity/passwords.ts";
 import { loadActiveProtocol } from "../protocol/protocol.service.ts";
@@ -108,24 +109,34 @@ export async function getChangeCalendar(
 const FEED_BACK = 90 * DAY;
 const FEED_AHEAD = 365 * DAY;
 
-const presentFeed = (f: typeof calendarFeeds.$inferSelect, createdByName: string | null) => ({
+const presentFeed = (
+  f: typeof calendarFeeds.$inferSelect,
+  createdByName: string | null,
+  canRevoke: boolean,
+) => ({
   id: f.id,
   label: f.label,
   createdAt: f.createdAt.toISOString(),
   createdByName,
   lastFetchedAt: f.lastFetchedAt?.toISOString() ?? null,
   revokedAt: f.revokedAt?.toISOString() ?? null,
+  canRevoke: canRevoke && !f.revokedAt,
 });
 
+/** Who may revoke a feed: the person who made it, or the relationship's leads on either side. */
+const mayRevoke = (ctx: ServiceContext, viewer: RelationshipViewer, f: typeof calendarFeeds.$inferSelect) =>
+  (ctx.actor?.type === "user" && f.createdById === ctx.actor.userId) ||
+  ["executive", "it_contact", "account_manager"].includes(viewer.role);
+
 export async function listFeeds(ctx: ServiceContext, relationshipId: string) {
-  await getRelationshipForViewer(ctx, relationshipId);
+  const { viewer } = await getRelationshipForViewer(ctx, relationshipId);
   const rows = await ctx.db
     .select({ feed: calendarFeeds, by: users.name })
     .from(calendarFeeds)
     .leftJoin(users, eq(users.id, calendarFeeds.createdById))
     .where(eq(calendarFeeds.relationshipId, relationshipId))
     .orderBy(desc(calendarFeeds.createdAt));
-  return { items: rows.map((r) => presentFeed(r.feed, r.by)) };
+  return { items: rows.map((r) => presentFeed(r.feed, r.by, mayRevoke(ctx, viewer, r.feed))) };
 }
 
 /** Creates a secret subscription URL; only its hash is kept, so the URL is shown once. */
@@ -157,7 +168,7 @@ export async function createFeed(ctx: ServiceContext, relationshipId: string, in
       occurredAt: now,
     });
     return {
-      ...presentFeed(feed!, actor.type === "user" ? actor.name : null),
+      ...presentFeed(feed!, actor.type === "user" ? actor.name : null, true),
       url: `${tx.publicUrl}/api/v1/calendar/${token}.ics`,
     };
   });
@@ -174,13 +185,11 @@ export async function revokeFeed(ctx: ServiceContext, relationshipId: string, fe
       .for("update");
     if (!feed) throw notFound("calendar feed");
     const actor = tx.actor!;
-    const own = actor.type === "user" && feed.createdById === actor.userId;
-    const lead = ["executive", "it_contact", "account_manager"].includes(viewer.role) || viewer.admin;
-    if (!own && !lead)
+    if (!mayRevoke(tx, viewer, feed))
       throw forbidden(
         "A feed is revoked by the person who made it, or by an IT contact, executive or account manager.",
       );
-    if (feed.revokedAt) return presentFeed(feed, null);
+    if (feed.revokedAt) return presentFeed(feed, null, false);
     const now = tx.clock.now();
     const [revoked] = await tx.db
       .update(calendarFeeds)
@@ -197,7 +206,7 @@ export async function revokeFeed(ctx: ServiceContext, relationshipId: string, fe
       requestId: tx.requestId,
       occurredAt: now,
     });
-    return presentFeed(revoked!, null);
+    return presentFeed(revoked!, null, false);
   });
 }
 

@@ -336,7 +336,7 @@ export function registerChangeRoutes(app: RouteApp): void {
     {
       schema: {
         tags,
-        summary: "Create a user group (client IT contact, executive or administrator)",
+        summary: "Create a user group (client IT contact or executive)",
         security,
         params: RelationshipParams,
         body: GroupBody,

@@ -77,6 +77,13 @@ export const CheckChangeBody = z.strictObject({
   plannedStart: when("plannedStart"),
   plannedEnd: when("plannedEnd"),
   affectedSystems: systems.optional(),
+  expectedDowntimeMinutes: z
+    .number({ error: "must be a number of minutes" })
+    .int("must be whole minutes")
+    .min(0, "must be 0 or more")
+    .max(60 * 24 * 14, "must be at most 14 days")
+    .optional()
+    .describe("For the plain-language line's wording"),
   changeId: z.uuid().optional().describe("The change being edited, so it does not conflict with itself"),
 });
 
@@ -321,6 +328,7 @@ export const Feed = z.object({
   createdByName: z.string().nullable(),
   lastFetchedAt: isoTime.nullable(),
   revokedAt: isoTime.nullable(),
+  canRevoke: z.boolean().describe("The creator, or an IT contact, executive or account manager"),
 });
 export const FeedCreated = Feed.extend({
   url: z.string().describe("The secret subscription URL; shown only now"),

@@ -759,6 +759,7 @@ export async function checkChange(
     plannedStart: string;
     plannedEnd: string;
     affectedSystems?: string[];
+    expectedDowntimeMinutes?: number;
     changeId?: string;
   },
 ) {
@@ -790,7 +791,10 @@ export async function checkChange(
     })),
     latestNoticeAt: afterTheFact ? null : iso(latestNoticeAt(p, input.class, start)),
     earliestStartWithNotice: afterTheFact ? null : iso(earliestStartWithNotice(p, input.class, now)),
-    userNotice: defaultUserNotice({ systems: planned.systems, start, end, downtimeMinutes: 0 }, p.timezone),
+    userNotice: defaultUserNotice(
+      { systems: planned.systems, start, end, downtimeMinutes: input.expectedDowntimeMinutes ?? 0 },
+      p.timezone,
+    ),
   };
 }
 

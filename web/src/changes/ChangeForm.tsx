@@ -138,6 +138,7 @@ export function ChangeForm({ relationshipId, form, change, onSaved, onCancel }: 
           plannedStart,
           plannedEnd,
           ...(systems.length ? { affectedSystems: systems } : {}),
+          ...(typeof downtime === "number" && downtime >= 0 ? { expectedDowntimeMinutes: downtime } : {}),
           ...(change ? { changeId: change.id } : {}),
         } satisfies CheckChangeInput)
       : "";
@@ -266,7 +267,7 @@ export function ChangeForm({ relationshipId, form, change, onSaved, onCancel }: 
       aria-label="Change request"
     >
       <div className="change-form-grid">
-        <Stack gap="lg">
+        <Stack gap="lg" className="change-form-fields">
           <Radio.Group
             label="Class"
             description="The protocol decides, per class, who approves and how much notice is given."
@@ -485,7 +486,9 @@ export function ChangeForm({ relationshipId, form, change, onSaved, onCancel }: 
               error={fieldError("relatedTicketIds")}
             />
           </Stack>
+        </Stack>
 
+        <Stack gap="sm" className="change-form-actions">
           {saveError ? (
             <ProblemAlert
               error={saveError}
@@ -783,7 +786,7 @@ export function NoticePlan({
       )}
       {latestNoticeAt ? (
         <Text size="xs" c="dimmed">
-          {classNotice ? `The protocol asks for ${classNotice} of notice: ` : ""}the advance notice must go
+          {classNotice ? `The protocol asks for ${classNotice} of notice: the` : "The"} advance notice must go
           out by <ZonedTime iso={latestNoticeAt} zone={zone} inline />.
         </Text>
       ) : null}

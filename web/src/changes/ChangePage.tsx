@@ -141,7 +141,7 @@ function ChangeView({
           </Group>
           <Stack gap={2}>
             <Text size="xs" c="dimmed" fw={600} tt="uppercase">
-              {c.actualStart ? "When it happened" : "Planned"}
+              {!c.actualStart ? "Planned" : c.actualEnd ? "When it happened" : "Started, not finished yet"}
             </Text>
             <ZonedRange
               start={c.actualStart ?? c.plannedStart}
@@ -604,7 +604,15 @@ function HistoryCard({ c }: { c: ChangeDetail }) {
   );
 }
 
-const TIME_FIELDS = new Set(["plannedStart", "plannedEnd", "actualStart", "actualEnd", "suggestedStart"]);
+/** Values that are moments (planned start, notice due by…), shown in the protocol's zone. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+const APPROVAL_MODE_WORDS: Record<string, string> = {
+  all_of: "every role named",
+  any_of: "one of the roles named",
+  automatic: "standing approval",
+  after_the_fact: "after the fact",
+};
 
 /** One entry: who did what, when, and the fields it changed (before → after). */
 function HistoryItem({ h, zone }: { h: HistoryEntry; zone: string }) {
@@ -615,8 +623,10 @@ function HistoryItem({ h, zone }: { h: HistoryEntry; zone: string }) {
       );
   const show = (field: string, value: unknown) => {
     if (value === null || value === undefined || value === "") return "—";
-    if (TIME_FIELDS.has(field) && typeof value === "string")
+    if (typeof value === "string" && ISO_TIME.test(value))
       return <ZonedTime iso={value} zone={zone} inline />;
+    if (typeof value === "boolean") return value ? "Yes" : "No";
+    if (field === "approval" && typeof value === "string") return APPROVAL_MODE_WORDS[value] ?? value;
     if (field === "state" && typeof value === "string") return stateLabel(value);
     if (field === "role" && typeof value === "string") return roleLabel(value);
     if (Array.isArray(value)) return value.join(", ") || "—";

@@ -31,6 +31,7 @@ import {
   ReviewDueBadge,
   UnannouncedBadge,
   ZonedRange,
+  ZonedTime,
 } from "./badges.tsx";
 import { canPlan, canRecord } from "./can.ts";
 import { ChangesNav } from "./ChangesNav.tsx";
@@ -343,7 +344,14 @@ export function ChangeRow({
         ) : null}
       </div>
       <div className="change-row-when">
-        <ZonedRange start={c.actualStart ?? c.plannedStart} end={c.actualEnd ?? c.plannedEnd} zone={zone} />
+        {c.actualStart && !c.actualEnd ? (
+          // Started (or recorded) without an end yet: when it began, not a planned end.
+          <Text size="sm" component="div">
+            Since <ZonedTime iso={c.actualStart} zone={zone} inline />
+          </Text>
+        ) : (
+          <ZonedRange start={c.actualStart ?? c.plannedStart} end={c.actualEnd ?? c.plannedEnd} zone={zone} />
+        )}
         <Text size="xs" c="dimmed">
           By {c.createdByName}
         </Text>

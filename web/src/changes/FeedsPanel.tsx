@@ -130,7 +130,7 @@ export function FeedsPanel({ relationshipId }: { relationshipId: string }) {
                         )}
                       </Text>
                     </div>
-                    {f.revokedAt ? null : (
+                    {!f.canRevoke ? null : (
                       <Button
                         variant="subtle"
                         color="red"

@@ -254,6 +254,8 @@ export interface Feed {
   createdByName: string | null;
   lastFetchedAt: string | null;
   revokedAt: string | null;
+  /** The creator, or an IT contact, executive or account manager. */
+  canRevoke: boolean;
 }
 
 /** The answer to creating a feed: the secret subscription URL, shown only now. */
@@ -297,6 +299,7 @@ export interface CheckChangeInput {
   plannedStart: string;
   plannedEnd: string;
   affectedSystems?: string[];
+  expectedDowntimeMinutes?: number;
   /** The change being edited, so it does not conflict with itself. */
   changeId?: string;
 }

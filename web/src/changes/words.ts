@@ -207,6 +207,11 @@ const FIELD_WORDS: Record<string, string> = {
   window: "Maintenance window",
   invalidated: "Invalidated",
   approval: "Approval",
+  noticeDueBy: "Notice due by",
+  noticeGivenAt: "Notice given at",
+  shortNotice: "Short notice",
+  reviewDueAt: "Review due",
+  late: "Late",
 };
 
 export function fieldWords(field: string): string {
