@@ -1,6 +1,5 @@
-import { Alert, Button, Group, Modal, Radio, SimpleGrid, Stack, Text, Textarea } from "@mantine/core";
+import { Button, Group, Radio, SimpleGrid, Textarea } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
 import {
   IconBan,
   IconCalendarRepeat,
@@ -10,14 +9,12 @@ import {
   IconEdit,
   IconFlagCheck,
   IconPlayerPlay,
-  IconRefresh,
   IconSend,
   IconX,
 } from "@tabler/icons-react";
-import { type FormEvent, type ReactNode, useMemo, useState } from "react";
-import { ApiError } from "../api/problem.ts";
+import { type ReactNode, useMemo, useState } from "react";
 import { inputValueToIso } from "../protocol/zone.ts";
-import { ProblemAlert } from "../ui/ProblemAlert.tsx";
+import { ActionDialog as SharedActionDialog, useActionRunner } from "../ui/ActionDialog.tsx";
 import { type FieldErrors, hasErrors } from "../ui/validation.ts";
 import { CheckPanel } from "./ChangeForm.tsx";
 import { ZonedDateTimeInput } from "./fields.tsx";
@@ -158,107 +155,17 @@ interface DialogProps {
   onClose: () => void;
 }
 
-/**
- * Runs one action with the change's revision, and says what happened: a notification on
- * success; on 409 the change has been reloaded (by useChangeAction) and the form stays filled in.
- */
+/** Runs one action with the change's revision; a 409 reloads the change. */
 function useRunAction(relationshipId: string, change: ChangeDetail, path: ChangeActionPath) {
-  const action = useChangeAction(relationshipId, change.id);
-  const run = (body: Record<string, unknown>, done: string, onDone: () => void) =>
-    action.mutate(
-      { path, body: { ...body, revision: change.revision } },
-      {
-        onSuccess: () => {
-          notifications.show({ color: "teal", message: done });
-          onDone();
-        },
-      },
-    );
-  const fieldError = (field: string) =>
-    action.error instanceof ApiError ? action.error.fieldError(field) : undefined;
-  return { run, action, fieldError };
+  return useActionRunner(useChangeAction(relationshipId, change.id), (body) => ({
+    path,
+    body: { ...body, revision: change.revision },
+  }));
 }
 
-/** A modal form for one action: the fields, the failure of the last attempt, Cancel and the action. */
-function ActionDialog({
-  opened,
-  onClose,
-  title,
-  intro,
-  submitLabel,
-  color,
-  pending,
-  error,
-  onSubmit,
-  size = "lg",
-  children,
-}: {
-  opened: boolean;
-  onClose: () => void;
-  title: string;
-  intro?: ReactNode;
-  submitLabel: string;
-  color?: string;
-  pending: boolean;
-  error: unknown;
-  onSubmit: () => void;
-  size?: string;
-  children?: ReactNode;
-}) {
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onSubmit();
-  };
-  const conflict = error instanceof ApiError && error.status === 409;
-  return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={title}
-      size={size}
-      closeButtonProps={{ "aria-label": "Close" }}
-    >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {intro ? (
-            <Text size="sm" c="dimmed">
-              {intro}
-            </Text>
-          ) : null}
-          {children}
-          {conflict ? (
-            <Alert
-              color="yellow"
-              variant="light"
-              role="alert"
-              icon={<IconRefresh size={20} aria-hidden />}
-              title="The change moved while you were looking at it"
-            >
-              <Text size="sm">
-                {(error as ApiError).detail} The page now shows the change as it is; check what happened, then
-                try again if it still makes sense.
-              </Text>
-            </Alert>
-          ) : error ? (
-            <ProblemAlert error={error} title="That did not work" />
-          ) : null}
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={onClose} disabled={pending}>
-              Back
-            </Button>
-            <Button
-              type="submit"
-              color={color}
-              loading={pending}
-              data-autofocus={children ? undefined : true}
-            >
-              {submitLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
+/** "Back", not "Cancel": it sits beside "Cancel the change". */
+function ActionDialog(props: Omit<Parameters<typeof SharedActionDialog>[0], "record" | "dismissLabel">) {
+  return <SharedActionDialog record="change" dismissLabel="Back" {...props} />;
 }
 
 /** Propose, schedule, start: nothing to fill in, only a confirmation. */

@@ -1,5 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Text, Textarea } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
+import { Alert, Button, Checkbox, Group, Select, Text, Textarea } from "@mantine/core";
 import {
   IconAlertTriangle,
   IconArrowBackUp,
@@ -7,15 +6,13 @@ import {
   IconMessageQuestion,
   IconNotes,
   IconPlayerPlay,
-  IconRefresh,
   IconStairsDown,
   IconStairsUp,
   IconUserCheck,
   IconAdjustments,
 } from "@tabler/icons-react";
-import { type FormEvent, type ReactNode, useState } from "react";
-import { ApiError } from "../api/problem.ts";
-import { ProblemAlert } from "../ui/ProblemAlert.tsx";
+import { type ReactNode, useState } from "react";
+import { ActionDialog as SharedActionDialog, useActionRunner } from "../ui/ActionDialog.tsx";
 import { type FieldErrors, hasErrors } from "../ui/validation.ts";
 import { type TicketActionPath, useTicketAction } from "./queries.ts";
 import { SEVERITIES, type Severity, type TicketDetail } from "./types.ts";
@@ -150,100 +147,16 @@ interface DialogProps {
   onClose: () => void;
 }
 
-/**
- * Runs one action with the ticket's revision, and says what happened: a notification on
- * success; on 409 the ticket has been reloaded (by useTicketAction) and the form stays filled in.
- */
+/** Runs one action with the ticket's revision (comments carry none); a 409 reloads the ticket. */
 function useRunAction(relationshipId: string, ticket: TicketDetail, path: TicketActionPath) {
-  const action = useTicketAction(relationshipId, ticket.id);
-  const run = (body: Record<string, unknown>, done: string, onDone: () => void) =>
-    action.mutate(
-      { path, body: path === "comments" ? body : { ...body, revision: ticket.revision } },
-      {
-        onSuccess: () => {
-          notifications.show({ color: "teal", message: done });
-          onDone();
-        },
-      },
-    );
-  const fieldError = (field: string) =>
-    action.error instanceof ApiError ? action.error.fieldError(field) : undefined;
-  return { run, action, fieldError };
+  return useActionRunner(useTicketAction(relationshipId, ticket.id), (body) => ({
+    path,
+    body: path === "comments" ? body : { ...body, revision: ticket.revision },
+  }));
 }
 
-/** A modal form for one action: the fields, the failure of the last attempt, Cancel and the action. */
-function ActionDialog({
-  opened,
-  onClose,
-  title,
-  intro,
-  submitLabel,
-  color,
-  pending,
-  error,
-  onSubmit,
-  children,
-}: {
-  opened: boolean;
-  onClose: () => void;
-  title: string;
-  intro?: ReactNode;
-  submitLabel: string;
-  color?: string;
-  pending: boolean;
-  error: unknown;
-  onSubmit: () => void;
-  children?: ReactNode;
-}) {
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onSubmit();
-  };
-  const conflict = error instanceof ApiError && error.status === 409;
-  return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={title}
-      size="lg"
-      closeButtonProps={{ "aria-label": "Close" }}
-    >
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {intro ? (
-            <Text size="sm" c="dimmed">
-              {intro}
-            </Text>
-          ) : null}
-          {children}
-          {conflict ? (
-            <Alert
-              color="yellow"
-              variant="light"
-              role="alert"
-              icon={<IconRefresh size={20} aria-hidden />}
-              title="The ticket changed while you were looking at it"
-            >
-              <Text size="sm">
-                {(error as ApiError).detail} The page now shows the ticket as it is; check what changed, then
-                try again if it still makes sense.
-              </Text>
-            </Alert>
-          ) : error ? (
-            <ProblemAlert error={error} title="That did not work" />
-          ) : null}
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={onClose} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" color={color} loading={pending}>
-              {submitLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
+function ActionDialog(props: Omit<Parameters<typeof SharedActionDialog>[0], "record">) {
+  return <SharedActionDialog record="ticket" {...props} />;
 }
 
 /** Acknowledge, resume, confirm: an optional note. */
