@@ -10,7 +10,8 @@ import { loadActiveProtocol } from "../protocol/protocol.service.ts";
 import { renderChangeFeed } from "./changes.ics.ts";
 import { blackoutsBetween, windowsBetween } from "./changes.plan.ts";
 import { actionRefusals, mayAttempt } from "./changes.policy.ts";
-import { calendarChange, calendarDomain } from "./changes.service.ts";
+import { messageDomain } from "../../core/notify/email.ts";
+import { calendarChange } from "./changes.service.ts";
 import { calendarFeeds, changes, userGroupMembers, userGroups } from "./changes.tables.ts";
 
 /**
@@ -245,7 +246,7 @@ export async function renderFeed(ctx: ServiceContext, token: string): Promise<st
   return renderChangeFeed({
     name: feed.name,
     timezone,
-    domain: calendarDomain(ctx.publicUrl),
+    domain: messageDomain(ctx.publicUrl),
     changes: rows.map((c) => calendarChange(c, ctx.publicUrl)),
     windows: active
       ? windowsBetween(active.protocol, from, to).map((w) => ({

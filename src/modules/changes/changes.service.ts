@@ -12,11 +12,12 @@ import {
   notifyUsers,
   publishLive,
 } from "../../core/notify/notify.ts";
+import { messageDomain } from "../../core/notify/email.ts";
 import { memberships, relationships, users } from "../identity/identity.tables.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import type { CompiledProtocol } from "../protocol/protocol.compile.ts";
-import { loadActiveProtocol } from "../protocol/protocol.service.ts";
+import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.service.ts";
 import { tickets } from "../tickets/tickets.tables.ts";
 import { type CalendarChange, renderChangeInvitation } from "./changes.ics.ts";
 import {
@@ -26,6 +27,8 @@ import {
   defaultUserNotice,
   earliestStartWithNotice,
   findConflicts,
+  formatLocal,
+  formatLocalRange,
   latestNoticeAt,
   materialChanges,
   type OtherChange,
@@ -63,16 +66,6 @@ const HOUR = 3_600_000;
 // ---------------------------------------------------------------------------------------------
 // Loading and small helpers
 
-async function activeProtocolOrConflict(ctx: ServiceContext, relationshipId: string): Promise<Active> {
-  const active = await loadActiveProtocol(ctx.db, relationshipId);
-  if (!active)
-    throw new AppError(
-      "conflict",
-      "This relationship has no protocol in effect yet; both sides sign one before changes can be planned.",
-    );
-  return active;
-}
-
 async function loadChange(
   ctx: ServiceContext,
   relationshipId: string,
@@ -95,23 +88,10 @@ const label = (c: Pick<ChangeRow, "number" | "title">) => `CHG-${c.number} ${c.t
 const changeLink = (c: Pick<ChangeRow, "relationshipId" | "id">) => `/r/${c.relationshipId}/changes/${c.id}`;
 const words = (s: string) => s.replaceAll("_", " ");
 
-/** "Sun 29 Nov 2026, 02:00" in the protocol's zone. */
-export function localTime(t: number, timezone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  })
-    .format(new Date(t))
-    .replace(" at ", ", ");
-}
+/** The change's planned window in the protocol's zone, e.g. "Sun 29 Nov 02:00–06:00 (America/New_York)". */
 const window_ = (c: Pick<ChangeRow, "plannedStart" | "plannedEnd">, tz: string) =>
-  `${localTime(c.plannedStart.getTime(), tz)} – ${localTime(c.plannedEnd.getTime(), tz)} (${tz})`;
+  `${formatLocalRange(tz, c.plannedStart.getTime(), c.plannedEnd.getTime())} (${tz})`;
+const localTime = (t: number, tz: string) => formatLocal(tz, t);
 
 const plannedOf = (c: Pick<ChangeRow, "class" | "plannedStart" | "plannedEnd" | "affectedSystems">) =>
   ({
@@ -350,33 +330,41 @@ const webhookChange = (c: ChangeRow) => ({
   unannounced: c.unannounced,
 });
 
-/** Writes the row's new values, bumps its revision, and keeps its timer's wake-up current. */
+/** Writes the row's new values and bumps its revision. */
 async function store(
   ctx: ServiceContext,
   change: ChangeRow,
   values: Partial<ChangeRow>,
   now: number,
 ): Promise<ChangeRow> {
-  const next = { ...change, ...values };
-  const nextCheck = await nextCheckOf(ctx, next);
   const [stored] = await ctx.db
     .update(changes)
-    .set({
-      ...values,
-      nextCheckAt: nextCheck === null ? null : new Date(nextCheck),
-      updatedAt: new Date(now),
-      revision: change.revision + 1,
-    })
+    .set({ ...values, updatedAt: new Date(now), revision: change.revision + 1 })
     .where(eq(changes.id, change.id))
     .returning();
-  if (nextCheck !== null && nextCheck !== (change.nextCheckAt?.getTime() ?? null))
+  return stored!;
+}
+
+/**
+ * Points the change's `next_check_at` at its earliest planned notice or review deadline, and
+ * queues the wake-up when that moved. Runs once at the end of every step, after its notices were
+ * planned and sent; it is bookkeeping, so the revision stays.
+ */
+async function syncTimer(ctx: ServiceContext, changeId: string): Promise<void> {
+  const [change] = await ctx.db.select().from(changes).where(eq(changes.id, changeId));
+  const nextCheck = await nextCheckOf(ctx, change!);
+  if (nextCheck === (change!.nextCheckAt?.getTime() ?? null)) return;
+  await ctx.db
+    .update(changes)
+    .set({ nextCheckAt: nextCheck === null ? null : new Date(nextCheck) })
+    .where(eq(changes.id, changeId));
+  if (nextCheck !== null)
     await ctx.jobs?.send(
       ctx.db,
       queueNames.changeTimer,
-      { changeId: change.id },
-      { startAfter: new Date(nextCheck), singletonKey: `${change.id}:${nextCheck}` },
+      { changeId },
+      { startAfter: new Date(nextCheck), singletonKey: `${changeId}:${nextCheck}` },
     );
-  return stored!;
 }
 
 /** The earliest planned timed notice, or the review deadline not yet reported overdue. */
@@ -608,7 +596,7 @@ async function deliverNotice(
           method: notice.kind === "cancelled" ? "CANCEL" : "REQUEST",
           change: calendarChange(change, ctx.publicUrl),
           timezone: tz,
-          domain: calendarDomain(ctx.publicUrl),
+          domain: messageDomain(ctx.publicUrl),
           organizer: await organizerOf(ctx, change),
           attendees: invited.map((a) => ({ name: a.name, email: a.email })),
           now,
@@ -669,15 +657,7 @@ async function organizerOf(ctx: ServiceContext, change: ChangeRow) {
       .where(eq(users.id, change.createdById));
     if (u) return u;
   }
-  return { name: "Liaison", email: `liaison@${calendarDomain(ctx.publicUrl)}` };
-}
-
-export function calendarDomain(publicUrl: string): string {
-  try {
-    return new URL(publicUrl).hostname || "liaison.invalid";
-  } catch {
-    return "liaison.invalid";
-  }
+  return { name: "Liaison", email: `liaison@${messageDomain(ctx.publicUrl)}` };
 }
 
 export function calendarChange(c: ChangeRow, publicUrl: string): CalendarChange {
@@ -708,7 +688,7 @@ export function calendarChange(c: ChangeRow, publicUrl: string): CalendarChange 
 /** The form's facts: each class's rule and notice, the user groups, systems named before. */
 export async function getChangeForm(ctx: ServiceContext, relationshipId: string) {
   await getRelationshipForViewer(ctx, relationshipId);
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "changes can be planned");
   const doc = active.protocol.doc;
   const groups = await groupSummaries(ctx, relationshipId);
   const systemRows = await ctx.db
@@ -764,7 +744,7 @@ export async function checkChange(
   },
 ) {
   await getRelationshipForViewer(ctx, relationshipId);
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "changes can be planned");
   const p = active.protocol;
   const start = Date.parse(input.plannedStart);
   const end = Date.parse(input.plannedEnd);
@@ -914,7 +894,7 @@ export async function getChange(ctx: ServiceContext, relationshipId: string, cha
 }
 
 async function presentDetail(ctx: ServiceContext, rel: Parties, viewer: RelationshipViewer, c: ChangeRow) {
-  const active = await activeProtocolOrConflict(ctx, c.relationshipId);
+  const active = await requireActiveProtocol(ctx.db, c.relationshipId, "changes can be planned");
   const p = active.protocol;
   const userId = ctx.actor?.type === "user" ? ctx.actor.userId : null;
   const approvals = await approvalsOf(ctx, c);
@@ -1133,7 +1113,7 @@ export async function createChange(
 ) {
   const { row: rel, viewer } = await getRelationshipForViewer(ctx, relationshipId);
   if (!mayAttempt(viewer, "create")) throw forbidden(actionRefusals.create);
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "changes can be planned");
   const start = Date.parse(input.plannedStart);
   const end = Date.parse(input.plannedEnd);
   checkWindow(start, end);
@@ -1177,7 +1157,10 @@ export async function createChange(
       .returning();
     let change = created!;
     await record(tx, change, who(tx).actor, "change.created", { after: webhookChange(change) }, now);
-    if (input.propose) change = await proposeNow(tx, rel, active, change, now);
+    if (input.propose) {
+      change = await proposeNow(tx, rel, active, change, now);
+      await syncTimer(tx, change.id);
+    }
     return presentDetail(tx, rel, viewer, change);
   });
 }
@@ -1196,7 +1179,7 @@ async function proposeNow(
   const p = active.protocol;
   const rule = approvalRule(p, plannedOf(change));
   const automatic = rule.mode === "automatic";
-  let next = await store(
+  const next = await store(
     ctx,
     change,
     {
@@ -1229,13 +1212,7 @@ async function proposeNow(
     );
   await writePlan(ctx, p, next, now);
   await sendDueNotices(ctx, rel, p, next, now);
-  next = await store(ctx, await reload(ctx, next), {}, now);
   return next;
-}
-
-async function reload(ctx: ServiceContext, c: ChangeRow): Promise<ChangeRow> {
-  const [row] = await ctx.db.select().from(changes).where(eq(changes.id, c.id));
-  return row!;
 }
 
 interface Step {
@@ -1264,8 +1241,9 @@ async function step(
         "conflict",
         `CHG-${change.number} changed since you loaded it (revision ${change.revision}, you had ${expectedRevision}); reload and try again.`,
       );
-    const active = await activeProtocolOrConflict(tx, relationshipId);
+    const active = await requireActiveProtocol(tx.db, relationshipId, "changes can be planned");
     const updated = await fn({ tx, rel, viewer, change, active, now: tx.clock.now() });
+    await syncTimer(tx, change.id);
     return presentDetail(tx, rel, viewer, updated);
   });
 }
@@ -1450,7 +1428,7 @@ async function revise(
       );
   }
   await sendDueNotices(s.tx, s.rel, p, next, s.now);
-  return store(s.tx, await reload(s.tx, next), {}, s.now);
+  return next;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1614,7 +1592,7 @@ export const startChange = (ctx: ServiceContext, relId: string, changeId: string
             ? "it is still waiting for approval"
             : "only a scheduled change is started",
       );
-    let next = await store(s.tx, c, { state: "in_progress", actualStart: new Date(s.now) }, s.now);
+    const next = await store(s.tx, c, { state: "in_progress", actualStart: new Date(s.now) }, s.now);
     // Reminders not yet sent no longer make sense once the work has begun.
     await s.tx.db
       .update(changeNotices)
@@ -1638,7 +1616,6 @@ export const startChange = (ctx: ServiceContext, relId: string, changeId: string
       s.now,
     );
     if (await hasPlanned(s.tx, next, "start")) await sendEventNotice(s.tx, s.rel, p, next, "start", s.now);
-    next = await store(s.tx, await reload(s.tx, next), {}, s.now);
     return next;
   });
 
@@ -1693,7 +1670,7 @@ export const finishChange = (
     const c = s.change;
     const p = s.active.protocol;
     if (c.state !== "in_progress") throw stateConflict(c, "only a change in progress is finished");
-    let next = await store(
+    const next = await store(
       s.tx,
       c,
       {
@@ -1722,7 +1699,6 @@ export const finishChange = (
     if (await hasPlanned(s.tx, next, "finish")) await sendEventNotice(s.tx, s.rel, p, next, "finish", s.now);
     if (await hasPlanned(s.tx, next, "post_change"))
       await sendEventNotice(s.tx, s.rel, p, next, "post_change", s.now);
-    next = await store(s.tx, await reload(s.tx, next), {}, s.now);
     return next;
   });
 
@@ -1783,7 +1759,7 @@ export const cancelChange = (
       await sendEventNotice(s.tx, s.rel, s.active.protocol, next, "cancelled", s.now, {
         message: `Reason: ${input.reason}`,
       });
-    return store(s.tx, await reload(s.tx, next), {}, s.now);
+    return next;
   });
 
 // ---------------------------------------------------------------------------------------------
@@ -1816,7 +1792,7 @@ export async function recordChange(ctx: ServiceContext, relationshipId: string, 
       "body.class",
       "is set by the provider; leave it out when reporting a change you noticed",
     );
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "changes can be planned");
   const p = active.protocol;
   return withTransaction(ctx, async (tx) => {
     await checkReferences(tx, relationshipId, input);
@@ -1865,7 +1841,7 @@ export async function recordChange(ctx: ServiceContext, relationshipId: string, 
         updatedAt: new Date(now),
       })
       .returning();
-    let change = created!;
+    const change = created!;
     // What the protocol required and never happened.
     const required = planNotices(p, plannedOf(change), started - 365 * 24 * HOUR);
     const missed = emergency ? [] : required.filter((n) => n.kind !== "post_change");
@@ -1945,7 +1921,7 @@ export async function recordChange(ctx: ServiceContext, relationshipId: string, 
           createdAt: new Date(now),
         })),
       );
-    change = await store(tx, await reload(tx, change), {}, now);
+    await syncTimer(tx, change.id);
     return presentDetail(tx, rel, viewer, change);
   });
 }
@@ -2048,7 +2024,8 @@ export async function processChangeTimers(ctx: ServiceContext, changeId: string)
       );
       fired++;
     }
-    await store(tx, await reload(tx, change), values, now);
+    if (Object.keys(values).length) await store(tx, change, values, now);
+    await syncTimer(tx, change.id);
     return fired;
   });
 }

@@ -631,6 +631,20 @@ export async function loadActiveProtocol(
   return { versionId: row.id, number: row.number, protocol: result.compiled };
 }
 
+/**
+ * The active protocol, or 409 saying what it is needed for ("tickets can be raised"): modules
+ * that run on the protocol call this before acting.
+ */
+export async function requireActiveProtocol(db: Db, relationshipId: string, neededFor: string) {
+  const active = await loadActiveProtocol(db, relationshipId);
+  if (!active)
+    throw new AppError(
+      "conflict",
+      `This relationship has no protocol in effect yet; both sides sign one before ${neededFor}.`,
+    );
+  return active;
+}
+
 /** Compiled active versions by id (bounded; oldest entry evicted first). */
 const activeCache = new Map<string, CompiledProtocol>();
 

@@ -12,7 +12,7 @@ import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import { type CompiledProtocol, durationMs, suggestSeverity } from "../protocol/protocol.compile.ts";
 import type { ClockName, Severity } from "../protocol/protocol.document.ts";
 import { parseDuration } from "../protocol/protocol.durations.ts";
-import { loadActiveProtocol } from "../protocol/protocol.service.ts";
+import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.service.ts";
 import {
   canRaiseTickets,
   canSeeTicket,
@@ -45,16 +45,6 @@ const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
 
 // ---------------------------------------------------------------------------------------------
 // Loading
-
-async function activeProtocolOrConflict(ctx: ServiceContext, relationshipId: string) {
-  const active = await loadActiveProtocol(ctx.db, relationshipId);
-  if (!active)
-    throw new AppError(
-      "conflict",
-      "This relationship has no protocol in effect yet; both sides sign one before tickets can be raised.",
-    );
-  return active;
-}
 
 /** The acting person's or token's id, as tickets record who raised them. */
 function actorId(ctx: ServiceContext): string {
@@ -414,7 +404,7 @@ export interface CreateTicketInput {
 /** The intake form: the protocol's impact questions, each severity's meaning, and the suggestion rules. */
 export async function getIntakeForm(ctx: ServiceContext, relationshipId: string) {
   const { viewer } = await getRelationshipForViewer(ctx, relationshipId);
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "tickets can be raised");
   const doc = active.protocol.doc;
   return {
     canRaise: canRaiseTickets(viewer),
@@ -448,7 +438,7 @@ export async function suggestTicketSeverity(
   impact: ImpactInput,
 ) {
   await getRelationshipForViewer(ctx, relationshipId);
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "tickets can be raised");
   return { severity: suggestSeverity(active.protocol, impact) };
 }
 
@@ -477,7 +467,7 @@ export async function createTicket(
 ) {
   const { row: rel, viewer } = await getRelationshipForViewer(ctx, relationshipId);
   if (!canRaiseTickets(viewer)) throw forbidden(actionRefusals.raise);
-  const active = await activeProtocolOrConflict(ctx, relationshipId);
+  const active = await requireActiveProtocol(ctx.db, relationshipId, "tickets can be raised");
   const suggested = suggestSeverity(active.protocol, input.impact);
   const severity = input.severity ?? suggested;
   const reason = input.severityReason?.trim() || null;
@@ -632,7 +622,7 @@ async function change<T>(
         "conflict",
         `Ticket #${ticket.number} changed since you loaded it (revision ${ticket.revision}, you had ${expectedRevision}); reload and try again.`,
       );
-    const active = await activeProtocolOrConflict(tx, relationshipId);
+    const active = await requireActiveProtocol(tx.db, relationshipId, "tickets can be raised");
     const abilities = ticketAbilities(viewer, actorId(tx), ticket, active.protocol.doc);
     return fn({ tx, rel, viewer, ticket, active, abilities, now: tx.clock.now() });
   });
