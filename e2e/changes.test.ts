@@ -1,7 +1,14 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { saveFailureScreenshot } from "./support/browser.ts";
 import { startServerAndBrowser, stopAll } from "./support/lifecycle.ts";
+import {
+  addPerson as addPersonAs,
+  apiSignIn as apiSignInAs,
+  openPage as openPageIn,
+  type Person,
+  signFirstProtocol,
+  signIn as signInAs,
+} from "./support/scenario.ts";
 import { type LiaisonServer, runCli } from "./support/server.ts";
 
 // One relationship of this file's own, created with the operator commands before the server
@@ -30,25 +37,14 @@ let browser: Browser;
 let relationshipId: string;
 const contexts: BrowserContext[] = [];
 
-async function addPerson(dataDir: string, org: string, p: { name: string; email: string; role: string }) {
-  await runCli(
-    dataDir,
-    [
-      "user",
-      "create",
-      "--email",
-      p.email,
-      "--name",
-      p.name,
-      "--org",
-      org,
-      "--role",
-      p.role,
-      "--password-stdin",
-    ],
-    PASSWORD,
-  );
-}
+const addPerson = (dataDir: string, org: string, p: Person) => addPersonAs(dataDir, org, p, PASSWORD);
+const apiSignIn = (email: string) => apiSignInAs(server.url, email, PASSWORD);
+const openPage = (
+  onTestFailed: (fn: () => Promise<void>) => void,
+  name: string,
+  viewport?: { width: number; height: number },
+) => openPageIn(browser, server.url, contexts, onTestFailed, name, viewport);
+const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 
 async function createTenants(dataDir: string): Promise<void> {
   await runCli(dataDir, ["org", "create", "--name", PROVIDER, "--kind", "provider"]);
@@ -60,67 +56,12 @@ async function createTenants(dataDir: string): Promise<void> {
 
 // --- The API, as a script would use it, for setting up ------------------------------------------
 
-interface ApiSession {
-  cookie: string;
-  csrf: string;
-}
-
-async function apiSignIn(email: string): Promise<ApiSession> {
-  const response = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  expect(response.status, `sign-in of ${email}`).toBe(200);
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { cookie, csrf: csrfToken };
-}
-
-async function api<T>(as: ApiSession, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      cookie: as.cookie,
-      "x-csrf-token": as.csrf,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-/** Version 1 of the relationship's protocol (the default template) proposed and signed by both sides. */
-async function signFirstProtocol(): Promise<string> {
-  const ines = await apiSignIn(AM.email);
-  const omar = await apiSignIn(EXEC.email);
-  const me = await api<{ relationships: { id: string; client: { name: string } }[] }>(ines, "GET", "/me");
-  const id = me.relationships.find((r) => r.client.name === CLIENT)!.id;
-  const overview = await api<{ open: { id: string; documentSha256: string } }>(
-    ines,
-    "GET",
-    `/relationships/${id}/protocol`,
-  );
-  const v1 = overview.open;
-  await api(ines, "POST", `/relationships/${id}/protocol/versions/${v1.id}/propose`, {});
-  for (const who of [ines, omar])
-    await api(who, "POST", `/relationships/${id}/protocol/versions/${v1.id}/sign`, {
-      documentSha256: v1.documentSha256,
-    });
-  return id;
-}
-
 beforeAll(async () => {
   const started = await startServerAndBrowser({ prepare: createTenants });
   server = started.server!;
   browser = started.browser!;
   if (started.failure) throw started.failure;
-  relationshipId = await signFirstProtocol();
+  relationshipId = await signFirstProtocol(await apiSignIn(AM.email), await apiSignIn(EXEC.email), CLIENT);
 });
 
 afterAll(() => stopAll(contexts, browser, server));
@@ -165,43 +106,6 @@ const monthLabel = (date: string) =>
   );
 
 // --- The browser ---------------------------------------------------------------------------
-
-interface OpenPage {
-  page: Page;
-  /** Console errors and uncaught exceptions seen so far. */
-  errors: string[];
-}
-
-async function openPage(
-  onTestFailed: (fn: () => Promise<void>) => void,
-  name: string,
-  viewport = { width: 1280, height: 900 },
-): Promise<OpenPage> {
-  const context = await browser.newContext({
-    viewport,
-    baseURL: server.url,
-    locale: "en-US",
-    timezoneId: "UTC",
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
-  page.on("console", (m) => {
-    // The session probe on the sign-in page answers 401 by design.
-    if (m.type() === "error" && !/status of 401/.test(m.text())) errors.push(m.text());
-  });
-  onTestFailed(() => saveFailureScreenshot(page, name));
-  return { page, errors };
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/r\/[0-9a-f-]{36}/);
-}
 
 /** Opens the changes list and waits until the live stream is subscribed. */
 async function openChangesLive(page: Page): Promise<void> {

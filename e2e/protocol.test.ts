@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { saveFailureScreenshot } from "./support/browser.ts";
 import { startServerAndBrowser, stopAll } from "./support/lifecycle.ts";
+import {
+  addPerson as addPersonAs,
+  api,
+  apiSignIn as apiSignInAs,
+  openPage as openPageIn,
+  type ApiSession,
+  type Person,
+  signIn as signInAs,
+} from "./support/scenario.ts";
 import { type LiaisonServer, runCli } from "./support/server.ts";
 
 // Each test works on its own relationship, created with the operator commands (`liaison org
@@ -30,25 +38,14 @@ let server: LiaisonServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function addPerson(dataDir: string, org: string, p: { name: string; email: string; role: string }) {
-  await runCli(
-    dataDir,
-    [
-      "user",
-      "create",
-      "--email",
-      p.email,
-      "--name",
-      p.name,
-      "--org",
-      org,
-      "--role",
-      p.role,
-      "--password-stdin",
-    ],
-    PASSWORD,
-  );
-}
+const addPerson = (dataDir: string, org: string, p: Person) => addPersonAs(dataDir, org, p, PASSWORD);
+const apiSignIn = (email: string) => apiSignInAs(server.url, email, PASSWORD);
+const openPage = (
+  onTestFailed: (fn: () => Promise<void>) => void,
+  name: string,
+  viewport?: { width: number; height: number },
+) => openPageIn(browser, server.url, contexts, onTestFailed, name, viewport);
+const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 
 async function createTenants(dataDir: string): Promise<void> {
   await runCli(dataDir, ["org", "create", "--name", PROVIDER, "--kind", "provider"]);
@@ -73,41 +70,6 @@ afterAll(() => stopAll(contexts, browser, server));
 
 // --- The API, as a script would use it, for setting up and for checking the UI's claims -------
 
-interface ApiSession {
-  cookie: string;
-  csrf: string;
-}
-
-async function apiSignIn(email: string): Promise<ApiSession> {
-  const response = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  expect(response.status, `sign-in of ${email}`).toBe(200);
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-  return { cookie, csrf: csrfToken };
-}
-
-async function api<T>(as: ApiSession, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: {
-      cookie: as.cookie,
-      "x-csrf-token": as.csrf,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 interface Overview {
   active: { id: string; number: number } | null;
   open: { id: string; number: number; documentSha256: string } | null;
@@ -121,45 +83,6 @@ async function relationshipOf(as: ApiSession, client: string): Promise<string> {
 }
 
 // --- The browser ---------------------------------------------------------------------------
-
-interface OpenPage {
-  page: Page;
-  /** Console errors and uncaught exceptions seen so far. */
-  errors: string[];
-}
-
-async function openPage(
-  onTestFailed: (fn: () => Promise<void>) => void,
-  name: string,
-  viewport = { width: 1280, height: 900 },
-): Promise<OpenPage> {
-  // A fixed locale and zone, so times read the same on every machine; the protocol's own zone
-  // (America/New_York) differs from the viewer's (UTC), so both are shown.
-  const context = await browser.newContext({
-    viewport,
-    baseURL: server.url,
-    locale: "en-US",
-    timezoneId: "UTC",
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
-  page.on("console", (m) => {
-    // The session probe on the sign-in page answers 401 by design.
-    if (m.type() === "error" && !/status of 401/.test(m.text())) errors.push(m.text());
-  });
-  onTestFailed(() => saveFailureScreenshot(page, name));
-  return { page, errors };
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/r\/[0-9a-f-]{36}/);
-}
 
 /**
  * Selects `length` characters from a 0-based `column` of a 1-based `line` of the YAML editor, the
