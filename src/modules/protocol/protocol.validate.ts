@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
-import { DAY_MS } from "../../core/time/holidays.ts";
-import { zoneTable } from "../../core/time/intervals.ts";
 import { expandRecurrence, ruleProblem } from "../../core/time/recurrence.ts";
 import { clientRoles, providerRoles, type Role } from "../../core/http/actor.ts";
 import {
@@ -11,6 +9,7 @@ import {
   durationMs,
   recurrenceOf,
   ruleMatches,
+  blackoutsBetween,
 } from "./protocol.compile.ts";
 import {
   peopleAffected,
@@ -573,15 +572,8 @@ function checkContradictions(doc: ProtocolDoc, add: Add): void {
   });
   if (!compiled || !rulesOk) return;
   const tz = doc.timezone;
-  const zone = zoneTable(tz);
-  /** Local midnight at the start of a date (offset 0) or of the day after it (offset 1). */
-  const localMidnight = (date: string, offset = 0) =>
-    zone.wallToInstant(Date.parse(`${date}T00:00:00Z`) + offset * DAY_MS);
-  for (const b of doc.changes.blackouts) {
-    if (b.from && b.to) blackoutIntervals.push([localMidnight(b.from), localMidnight(b.to, 1)]);
-    else if (b.rule && b.at && b.duration)
-      blackoutIntervals.push(...expandRecurrence(recurrenceOf(b as never), tz, horizonStart, horizonEnd));
-  }
+  for (const b of blackoutsBetween(compiled, horizonStart, horizonEnd))
+    blackoutIntervals.push([b.start, b.end]);
   doc.changes.maintenance_windows.forEach((w, i) => {
     const p = ["changes", "maintenance_windows", i];
     const d = parseDuration(w.duration)!;
