@@ -38,6 +38,7 @@ import { registerNotificationRoutes } from "./core/notify/notify.routes.ts";
 import { resolveToken } from "./modules/identity/tokens.service.ts";
 import { registerTicketRoutes } from "./modules/tickets/tickets.routes.ts";
 import { registerChangeRoutes } from "./modules/changes/changes.routes.ts";
+import { registerOncallRoutes } from "./modules/oncall/oncall.routes.ts";
 import { inboundEmailRoutes, registerIntakeRoutes } from "./modules/tickets/intake.routes.ts";
 import { defaultIntakeDomain } from "./modules/tickets/intake.service.ts";
 
@@ -203,6 +204,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       registerTicketRoutes(typed);
       registerIntakeRoutes(typed, { domain: config.intakeDomain || defaultIntakeDomain(config.publicUrl) });
       registerChangeRoutes(typed);
+      registerOncallRoutes(typed);
     },
     { prefix: "/api/v1" },
   );

@@ -8,6 +8,7 @@ import type { Clock } from "./core/time/clock.ts";
 import { purgeExpiredAuthData } from "./modules/identity/auth.service.ts";
 import { registerTicketJobs, sweepTicketTimers } from "./modules/tickets/tickets.jobs.ts";
 import { registerChangeJobs, sweepChangeTimers } from "./modules/changes/changes.jobs.ts";
+import { registerOncallJobs, sweepOncallTimers } from "./modules/oncall/oncall.jobs.ts";
 
 const UPKEEP_EVERY_MS = 10 * 60_000;
 
@@ -45,6 +46,7 @@ export async function startWorker(
   const transports = createTransports(opts.config);
   await registerTicketJobs(jobs.boss, { ctx, log, concurrency: opts.timerConcurrency });
   await registerChangeJobs(jobs.boss, { ctx, log });
+  await registerOncallJobs(jobs.boss, { ctx, log });
   await registerNotifyJobs(jobs.boss, {
     db: database.db,
     clock,
@@ -59,6 +61,7 @@ export async function startWorker(
       try {
         await sweepTicketTimers(ctx, log);
         await sweepChangeTimers(ctx, log);
+        await sweepOncallTimers(ctx, log);
         await deliverDue(database.db, clock, transports);
       } catch (err) {
         log.error({ err }, "sweep failed; the next one retries");

@@ -16,6 +16,8 @@ export const queueNames = {
   ticketTimer: "ticket-timer",
   /** Send one change's due notices and review reminders at their time. */
   changeTimer: "change-timer",
+  /** Page the next step of an emergency's chain, or report a review or action item overdue. */
+  oncallTimer: "oncall-timer",
   /** Deliver one outbound message (email or webhook). */
   deliver: "outbox-deliver",
   /** Every minute: fire whatever is overdue and was not woken (recovery), close resolved tickets. */
@@ -100,6 +102,13 @@ const queueSettings: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
     expireInSeconds: 60,
   },
   [queueNames.changeTimer]: {
+    policy: "stately",
+    retryLimit: 20,
+    retryDelay: 1,
+    retryBackoff: true,
+    expireInSeconds: 60,
+  },
+  [queueNames.oncallTimer]: {
     policy: "stately",
     retryLimit: 20,
     retryDelay: 1,

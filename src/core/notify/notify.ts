@@ -56,6 +56,13 @@ export interface NewNotification {
   thread?: { key: string; subject: string } | null;
   /** An iCalendar invitation (METHOD REQUEST or CANCEL) carried by the email as text/calendar. */
   calendar?: CalendarInvite | null;
+  /**
+   * A page (an emergency): every channel regardless of the person's choices for the kind, no
+   * quiet hours, no digest, and the email also goes to each person's confirmed extra addresses
+   * (`addresses`, by user id). `onlyAddresses` leaves out the account address (a code that
+   * proves a new address works must reach that address alone).
+   */
+  page?: { addresses: Record<string, string[]>; onlyAddresses?: boolean } | null;
 }
 
 /** An invitation: calendar clients offer to add, update or remove the event it carries. */
@@ -134,7 +141,10 @@ export async function notifyUsers(
     .select()
     .from(notificationPreferences)
     .where(and(inArray(notificationPreferences.userId, ids), eq(notificationPreferences.kind, n.kind)));
-  const off = new Set(prefs.filter((p) => !p.enabled).map((p) => `${p.userId}:${p.channel}`));
+  const off = n.page
+    ? new Set<string>()
+    : new Set(prefs.filter((p) => !p.enabled).map((p) => `${p.userId}:${p.channel}`));
+  const severity = n.page ? "emergency" : n.severity;
   const settings = await loadDeliverySettings(db, ids);
 
   const inApp = people.filter((p) => !off.has(`${p.id}:in_app`));
@@ -158,7 +168,7 @@ export async function notifyUsers(
   }
 
   const digested = byEmail.filter((p) =>
-    goesToDigest(n.severity, settings.get(p.id) ?? defaultDeliverySettings),
+    goesToDigest(severity, settings.get(p.id) ?? defaultDeliverySettings),
   );
   const direct = byEmail.filter((p) => !digested.includes(p));
 
@@ -190,7 +200,12 @@ export async function notifyUsers(
 
   if (direct.length) {
     const domain = messageDomain(ctx.publicUrl);
-    const messages = direct.map((p) => ({ person: p, id: randomUUID() }));
+    const messages = direct.flatMap((p) => [
+      ...(n.page?.onlyAddresses ? [] : [{ person: p, id: randomUUID() }]),
+      ...(n.page?.addresses[p.id] ?? [])
+        .filter((a) => a.toLowerCase() !== p.email.toLowerCase())
+        .map((address) => ({ person: { ...p, email: address }, id: randomUUID() })),
+    ]);
     // The first message of a thread to a person is the thread's root; later ones answer it.
     const roots = new Map<string, string>();
     const firsts = new Set<string>();
@@ -250,7 +265,7 @@ export async function notifyUsers(
         payload,
         maxAttempts: MAX_ATTEMPTS,
         nextAttemptAt: new Date(
-          firstAttemptAt(now, settings.get(person.id) ?? defaultDeliverySettings, n.severity),
+          firstAttemptAt(now, settings.get(person.id) ?? defaultDeliverySettings, severity),
         ),
         createdAt,
       };

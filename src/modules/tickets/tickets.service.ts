@@ -32,6 +32,7 @@ import {
   ticketClocks,
   updateClientNoticeAt,
 } from "./tickets.clocks.ts";
+import { afterTicketResolved } from "../oncall/emergencies.service.ts";
 import { ticketCounters, ticketEntries, ticketMarks, ticketPauses, tickets } from "./tickets.tables.ts";
 
 export type TicketRow = typeof tickets.$inferSelect;
@@ -1195,12 +1196,14 @@ export async function resolveTicket(
       },
       c.now,
     );
+    // An emergency on this ticket ends with it, and a critical ticket gets its review.
+    await afterTicketResolved(c.tx, ticket, c.now);
     return ticket;
   });
 }
 
 /** `text` (a protocol duration) after `from` on the business calendar (business days) or elapsed. */
-function computeAfter(p: CompiledProtocol, from: number, text: string): number {
+export function computeAfter(p: CompiledProtocol, from: number, text: string): number {
   const d = parseDurationOrThrow(text);
   return d.kind === "elapsed" ? from + d.ms : addBusinessTime(p.calendar, from, durationMs(p, d));
 }
