@@ -1,14 +1,14 @@
+import { computeAfter } from "../tickets/tickets.service.ts";
 import { and, asc, desc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import { appendEvent, type EventActor } from "../../core/events/events.ts";
 import { eventActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { emitWebhookEvent, membersWithRoles, notifyUsers, publishLive } from "../../core/notify/notify.ts";
-import { addBusinessTime } from "../../core/time/calendar.ts";
 import { zoneTable } from "../../core/time/intervals.ts";
 import { relationshipViewer, type RelationshipViewer } from "../identity/identity.policy.ts";
 import { memberships, relationships, users } from "../identity/identity.tables.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
-import { type CompiledProtocol, durationMs } from "../protocol/protocol.compile.ts";
+import type { CompiledProtocol } from "../protocol/protocol.compile.ts";
 import { parseDuration } from "../protocol/protocol.durations.ts";
 import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.service.ts";
 import {
@@ -87,14 +87,7 @@ export function restorationStaleAt(
 ): number | null {
   if (!p) return null;
   if (!plan.lastTestedAt) return plan.createdAt.getTime();
-  const text = p.doc.emergencies.restoration_test_max_age;
-  const d = parseDuration(text);
-  if (!d) throw new AppError("conflict", `The protocol's duration '${text}' does not parse.`);
-  const from = plan.lastTestedAt.getTime();
-  if (d.kind === "elapsed") return from + d.ms;
-  const ms = durationMs(p, d);
-  // Zero business days is "at once", not "the next opening".
-  return ms === 0 ? from : addBusinessTime(p.calendar, from, ms);
+  return computeAfter(p, plan.lastTestedAt.getTime(), p.doc.emergencies.restoration_test_max_age);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +242,7 @@ const webhookPlan = (p: PlanRow) => ({
 });
 
 const planLink = (p: Pick<PlanRow, "relationshipId" | "id">) =>
-  `/r/${p.relationshipId}/restoration-plans/${p.id}`;
+  `/r/${p.relationshipId}/oncall/restoration/${p.id}`;
 
 /** A date in the protocol's zone, e.g. "2026-03-02". */
 const localDate = (timezone: string, t: number) =>
