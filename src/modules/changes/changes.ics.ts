@@ -1,19 +1,12 @@
 import { createHash } from "node:crypto";
-import ical, {
+import {
   ICalAttendeeRole,
-  type ICalCalendar,
   ICalCalendarMethod,
   type ICalEventData,
   ICalEventStatus,
   ICalEventTransparency,
-  type ICalTemporalInstantStub,
-  type ICalTemporalPlainDateStub,
-  type ICalTemporalPlainDateTimeStub,
-  type ICalTemporalZonedDateTimeStub,
 } from "ical-generator";
-import { tzlib_get_ical_block, tzlib_get_timezones } from "timezones-ical-library";
-import { DAY_MS } from "../../core/time/holidays.ts";
-import { zoneTable } from "../../core/time/intervals.ts";
+import { eventTimes, instant, knownZone, newCalendar, text } from "../../core/notify/ical.ts";
 
 /**
  * The iCalendar side of change management, as pure functions: the subscription feed of a
@@ -101,7 +94,7 @@ export function renderChangeFeed(opts: {
   now: number;
 }): string {
   const zone = knownZone(opts.timezone);
-  const cal = newCalendar(ICalCalendarMethod.PUBLISH, `Changes — ${text(opts.name)}`);
+  const cal = newCalendar(PRODID, ICalCalendarMethod.PUBLISH, `Changes — ${opts.name}`);
   cal.ttl(FEED_TTL_SECONDS);
   const seen = new Set<string>();
   const add = (event: EventData) => {
@@ -134,7 +127,7 @@ export function renderChangeInvitation(opts: {
   if (opts.attendees.length === 0) throw new Error("An invitation needs at least one attendee.");
   const zone = knownZone(opts.timezone);
   const cancel = opts.method === "CANCEL";
-  const cal = newCalendar(cancel ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST, null);
+  const cal = newCalendar(PRODID, cancel ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST, null);
   const event = changeEvent(opts.change, zone, opts.domain, opts.now);
   if (cancel) event.status = ICalEventStatus.CANCELLED;
   event.organizer = { name: paramText(opts.organizer.name), email: opts.organizer.email };
@@ -149,20 +142,6 @@ export function renderChangeInvitation(opts: {
   return cal.toString();
 }
 
-function newCalendar(method: ICalCalendarMethod, name: string | null): ICalCalendar {
-  return ical({
-    prodId: PRODID,
-    method,
-    name,
-    // The generator writes a VTIMEZONE for every zone an event names. The calendar's own zone is
-    // left unset on purpose: with it set, ical-generator 10.2 writes DTSTAMP and LAST-MODIFIED as
-    // floating local times (no Z), and RFC 5545 3.8.7.2 says DTSTAMP "MUST be specified in the
-    // UTC time format". The cost is X-WR-TIMEZONE, which only matters for floating times; none
-    // are written here.
-    timezone: { name: null, generator: vtimezone },
-  });
-}
-
 /** Event data with the UID set (ical-generator would otherwise make up a random one). */
 type EventData = ICalEventData & { id: string };
 
@@ -171,7 +150,7 @@ function changeEvent(c: CalendarChange, zone: string, domain: string, now: numbe
     id: `change-${c.id}@${domain}`,
     sequence: c.sequence,
     stamp: instant(now),
-    ...times(c.start, c.end, zone),
+    ...eventTimes(c.start, c.end, zone),
     summary: `CHG-${c.number} ${text(c.title)}`,
     description: describeChange(c),
     url: c.url,
@@ -196,7 +175,7 @@ function periodEvent(
     id: `${kind}-${hash}@${domain}`,
     sequence: 0,
     stamp: instant(now),
-    ...times(p.start, p.end, zone),
+    ...eventTimes(p.start, p.end, zone),
     summary: `${kind === "window" ? "Maintenance window" : "Blackout"}: ${text(p.name)}`,
     description: note || null,
     categories: [{ name: kind === "window" ? "maintenance window" : "blackout" }],
@@ -219,118 +198,6 @@ function describeChange(c: CalendarChange): string {
   if (description) lines.push("", description);
   lines.push("", c.url);
   return lines.join("\n");
-}
-
-/**
- * DTSTART/DTEND as local times of the zone, unless the zone's clock shows one of them twice (the
- * hour repeated when summer time ends). RFC 5545 3.3.5 says such a local time means the first
- * occurrence, but clients differ (ical.js reads the second), so those events are written in UTC.
- */
-function times(start: number, end: number, zone: string): Pick<ICalEventData, "start" | "end" | "timezone"> {
-  const table = zoneTable(zone);
-  const shownOnce = (t: number) => {
-    const wall = table.instantToWall(t);
-    // The offsets in force around t (a zone changes offset at most once a day, as ZoneTable
-    // assumes); each one that maps some instant to the same wall time is another occurrence.
-    const offsets = new Set([t - DAY_MS, t, t + DAY_MS].map((x) => table.instantToWall(x) - x));
-    return [...offsets].filter((o) => table.instantToWall(wall - o) === wall).length === 1;
-  };
-  const local = shownOnce(start) && shownOnce(end);
-  return { start: instant(start), end: instant(end), timezone: local ? zone : null };
-}
-
-/**
- * An instant in the shape of ical-generator's Temporal stubs. Given a native Date and a zone,
- * ical-generator 10.2 writes the Date's wall time in the *process's* zone (Date#getHours) and
- * labels it with the TZID, so a server on UTC would put a 21:00 BST change at 20:00. A Temporal
- * Instant it converts with `toZonedDateTimeISO(zone)`, which this computes from the zone's offsets
- * (Node 20 has no Temporal). Without a zone it writes UTC with a Z.
- */
-function instant(t: number): ICalTemporalInstantStub {
-  const iso = new Date(t).toISOString();
-  return {
-    epochMilliseconds: t,
-    toJSON: () => iso,
-    toString: () => iso,
-    toZonedDateTimeISO: (zone) => zoned(t, zone),
-  };
-}
-
-function zoned(t: number, zone: string): ICalTemporalZonedDateTimeStub {
-  const plain = plainDateTime(zoneTable(zone).instantToWall(t));
-  const iso = `${plain.toString()}[${zone}]`;
-  return {
-    year: plain.year,
-    month: plain.month,
-    day: plain.day,
-    hour: plain.hour,
-    minute: plain.minute,
-    second: plain.second,
-    timeZoneId: zone,
-    toInstant: () => instant(t),
-    toPlainDateTime: () => plain,
-    withTimeZone: (other) => zoned(t, other),
-    toJSON: () => iso,
-    toString: () => iso,
-  };
-}
-
-/** A wall time given as "wall ms" (the epoch ms the same wall time would have in UTC). */
-function plainDateTime(wall: number): ICalTemporalPlainDateTimeStub {
-  const d = new Date(wall);
-  const iso = d.toISOString().slice(0, 19);
-  const date: ICalTemporalPlainDateStub = {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    toJSON: () => iso.slice(0, 10),
-    toString: () => iso.slice(0, 10),
-  };
-  return {
-    year: date.year,
-    month: date.month,
-    day: date.day,
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    toPlainDate: () => date,
-    toZonedDateTime: (zone) => zoned(zoneTable(zone).wallToInstant(wall), zone),
-    toJSON: () => iso,
-    toString: () => iso,
-  };
-}
-
-let zoneNames: Map<string, string> | undefined;
-
-/**
- * The zone's name as timezones-ical-library spells it (Intl accepts any case, the library does
- * not). Throws for a zone it has no VTIMEZONE for; the protocol's zone is validated on save, so
- * this is a programming error, not a user's.
- */
-function knownZone(name: string): string {
-  if (!zoneNames) {
-    const all = tzlib_get_timezones();
-    zoneNames = new Map((Array.isArray(all) ? all : []).map((z) => [z.toLowerCase(), z]));
-  }
-  const zone = zoneNames.get(name.toLowerCase());
-  if (!zone) throw new Error(`No VTIMEZONE is known for the time zone ${JSON.stringify(name)}.`);
-  return zone;
-}
-
-function vtimezone(zone: string): string {
-  const block = tzlib_get_ical_block(zone);
-  const vtz = Array.isArray(block) ? block[0] : undefined;
-  if (!vtz) throw new Error(`No VTIMEZONE is known for the time zone ${JSON.stringify(zone)}.`);
-  return vtz;
-}
-
-/**
- * TEXT values may hold no control characters but tab and newline (RFC 5545 3.3.11);
- * ical-generator escapes backslashes, commas, semicolons and line breaks itself.
- */
-function text(s: string): string {
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
 }
 
 /**
