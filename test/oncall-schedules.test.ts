@@ -173,6 +173,15 @@ describe("on-call schedules", () => {
       [tenant.people.account_manager.name, new Date(MONDAY_9AM + HOUR).toISOString(), true],
       [tenant.people.technician.name, new Date(MONDAY_9AM + 3 * HOUR).toISOString(), false],
     ]);
+    // Provider staff see where people are paged; the client sees only whether they can be.
+    const oncallUrl = `/api/v1/relationships/${tenant.relationshipId}/oncall`;
+    const asProvider = await call(tenant.people.account_manager, "GET", oncallUrl);
+    expect(asProvider.body.timeline.now[0].contact).toMatchObject({
+      working: true,
+      addresses: [tenant.people.technician.email],
+    });
+    const asClient = await call(tenant.people.member, "GET", oncallUrl);
+    expect(asClient.body.timeline.now[0].contact).toMatchObject({ working: true, addresses: [] });
     // Bad input is named; a client organization has no schedules; a client person gets 404 on the provider's.
     const bad = await call(tenant.people.providerAdmin, "POST", `${url}/overrides`, {
       layer: 3,

@@ -54,6 +54,7 @@ import {
   defaultLayerName,
   onCallNow,
   peopleInfo,
+  shown,
 } from "./schedules.service.ts";
 
 export type EmergencyRow = typeof emergencies.$inferSelect;
@@ -425,7 +426,7 @@ export async function getEmergencyForm(ctx: ServiceContext, relationshipId: stri
       layerName: schedule?.layerNames[String(c.layer)] ?? defaultLayerName(c.layer),
       userId: c.userId,
       name: info.get(c.userId)?.name ?? "Unknown person",
-      contact: contactStatus(info.get(c.userId), c.userId),
+      contact: shown(contactStatus(info.get(c.userId), c.userId), viewer.side === "provider"),
     })),
     hasSchedule: schedule !== null,
     openCriticalTickets: openCritical,

@@ -214,6 +214,10 @@ export async function peopleInfo(
   return out;
 }
 
+/** A contact status without its addresses, for people who should not see them. */
+export const shown = (c: ContactStatus, addresses: boolean): ContactStatus =>
+  addresses ? c : { ...c, addresses: [] };
+
 export function contactStatus(p: PersonInfo | undefined, userId: string): ContactStatus {
   if (!p)
     return {
@@ -266,7 +270,15 @@ function presentShift(s: Shift, names: Map<string, string>, schedule: ScheduleRo
  * A schedule over a range: its shifts per layer, gaps per layer (warnings), who is on duty now,
  * and people who could not be reached if paged.
  */
-async function presentTimeline(db: Db, s: ScheduleRow, from: number, to: number, now: number) {
+async function presentTimeline(
+  db: Db,
+  s: ScheduleRow,
+  from: number,
+  to: number,
+  now: number,
+  /** Provider staff see the addresses people are paged at; the client sees only whether they work. */
+  showAddresses: boolean,
+) {
   const overrides = await overridesOf(db, [s.id], Math.min(from, now), Math.max(to, now + 1));
   const spec = specOf(s, overrides);
   const shifts = shiftsBetween(spec, from, to);
@@ -296,7 +308,7 @@ async function presentTimeline(db: Db, s: ScheduleRow, from: number, to: number,
     layers: layers.map((l) => ({ layer: l, name: layerName(s, l) })),
     now: current.map((x) => ({
       ...presentShift(x, names, s),
-      contact: contactStatus(info.get(x.userId), x.userId),
+      contact: shown(contactStatus(info.get(x.userId), x.userId), showAddresses),
     })),
     shifts: shifts.map((x) => presentShift(x, names, s)),
     gaps,
@@ -543,7 +555,7 @@ async function getScheduleWithin(
   );
   return {
     schedule: presentSchedule(s, names, await relationshipName(ctx.db, s.relationshipId)),
-    timeline: await presentTimeline(ctx.db, s, from, to, now),
+    timeline: await presentTimeline(ctx.db, s, from, to, now, true),
     abilities: { manage: mayManageSchedules(m) },
   };
 }
@@ -640,8 +652,8 @@ export async function createOverride(
     const s = await loadSchedule(tx, orgId, scheduleId, true);
     const me = tx.actor?.type === "user" ? tx.actor.userId : null;
     // A person may hand their own shift to someone; anything else is for the schedule's keepers.
-    const ownShift = me !== null && input.userId !== me;
-    if (!mayManageSchedules(m) && !ownShift) throw forbidden(scheduleRefusal);
+    const handingOver = me !== null && input.userId !== me;
+    if (!mayManageSchedules(m) && !handingOver) throw forbidden(scheduleRefusal);
     const start = Date.parse(input.start);
     const end = Date.parse(input.end);
     const errors: Array<{ path: string; message: string }> = [];
@@ -800,7 +812,7 @@ export async function relationshipOncall(
   relationshipId: string,
   q: { from?: string; to?: string; weeks?: number } = {},
 ) {
-  const { row: rel } = await getRelationshipForViewer(ctx, relationshipId);
+  const { row: rel, viewer } = await getRelationshipForViewer(ctx, relationshipId);
   const now = ctx.clock.now();
   const { from, to } = rangeOf(now, q);
   const s = await coveringSchedule(ctx.db, rel);
@@ -816,7 +828,7 @@ export async function relationshipOncall(
     ctx.db,
     s.rotations.flatMap((r) => r.participants),
   );
-  const timeline = await presentTimeline(ctx.db, s, from, to, now);
+  const timeline = await presentTimeline(ctx.db, s, from, to, now, viewer.side === "provider");
   return {
     schedule: presentSchedule(s, names, await relationshipName(ctx.db, s.relationshipId)),
     timeline,
