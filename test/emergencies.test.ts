@@ -191,6 +191,12 @@ describe("emergencies", () => {
     const payload = codeMail!.payload as { to: { address: string }; subject: string };
     expect(payload.to.address).toBe("pager-5551234@sms.example");
     const code = /(\d{6})/.exec(payload.subject)![1]!;
+    // The code is not shown in the app: only the new address gets it.
+    const inApp = await t.database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, tech.userId), eq(notifications.kind, "contact_method.code")));
+    expect(inApp).toEqual([]);
     expect(
       (
         await call(tech, "POST", `/api/v1/me/contact-methods/${added.body.id}/verify`, {
@@ -409,6 +415,9 @@ describe("emergencies", () => {
     const ackItem = review.body.timeline.find((x: { label: string }) => x.label === "Page acknowledged");
     expect(ackItem.sinceStart).toBe(4 * MIN);
     expect(review.body.durations).toEqual({ toAcknowledge: 4 * MIN, toResolve: 90 * MIN });
+    expect(review.body.timeline.find((x: { label: string }) => x.label === "Update posted").detail).toBe(
+      "Found: Fibre cut · Trying: Backup line · Next: Carrier ETA",
+    );
 
     // Writing, an action with an owner and due date, overdue notice once, sign-offs.
     const rurl = `/api/v1/relationships/${tenant.relationshipId}/reviews/${review.body.id}`;

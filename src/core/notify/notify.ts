@@ -147,7 +147,8 @@ export async function notifyUsers(
   const severity = n.page ? "emergency" : n.severity;
   const settings = await loadDeliverySettings(db, ids);
 
-  const inApp = people.filter((p) => !off.has(`${p.id}:in_app`));
+  // A code that proves an address works goes to that address alone, not into the app.
+  const inApp = n.page?.onlyAddresses ? [] : people.filter((p) => !off.has(`${p.id}:in_app`));
   const byEmail = people.filter((p) => !off.has(`${p.id}:email`));
   const createdAt = new Date(now);
   const url = absoluteUrl(ctx.publicUrl, n.link);

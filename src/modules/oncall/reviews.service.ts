@@ -21,7 +21,7 @@ import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.service.ts";
 import { computeAfter } from "../tickets/tickets.service.ts";
-import { tickets } from "../tickets/tickets.tables.ts";
+import { ticketEntries, tickets } from "../tickets/tickets.tables.ts";
 import { emergencyRefusals, mayAttempt } from "./oncall.policy.ts";
 import { emergencies, incidentReviews, oncallCounters, reviewActions } from "./oncall.tables.ts";
 import {
@@ -233,20 +233,43 @@ const timelineActions = new Set([
 type EventRow = typeof events.$inferSelect;
 const words = (s: string) => s.replaceAll("_", " ");
 
-function describe(e: EventRow): { label: string; detail: string | null } {
-  const a = (e.after ?? {}) as Record<string, unknown>;
+/**
+ * What a timeline line says. Ticket events keep their details on the ticket's own timeline entry
+ * (`entry`, matched by kind and time), emergency events in the event itself.
+ */
+function describe(
+  e: EventRow,
+  entry: { body: string; data: Record<string, unknown> | null } | undefined,
+  names: Map<string, string>,
+): { label: string; detail: string | null } {
+  const a = { ...(entry?.data ?? {}), ...((e.after ?? {}) as Record<string, unknown>) };
   const str = (k: string) => (typeof a[k] === "string" ? (a[k] as string) : null);
   switch (e.action) {
     case "ticket.created":
       return { label: `Ticket raised (${str("severity") ?? "critical"})`, detail: null };
     case "ticket.acknowledged":
       return { label: "Ticket acknowledged", detail: null };
-    case "ticket.assigned":
-      return { label: "Ticket assigned", detail: str("assigneeName") };
+    case "ticket.assigned": {
+      const to = str("assigneeId");
+      return { label: "Ticket assigned", detail: to ? (names.get(to) ?? null) : "unassigned" };
+    }
     case "ticket.update_posted":
-      return { label: "Update posted", detail: str("found") ?? str("summary") };
+      return {
+        label: "Update posted",
+        detail:
+          [
+            str("found") && `Found: ${str("found")}`,
+            str("trying") && `Trying: ${str("trying")}`,
+            str("next") && `Next: ${str("next")}`,
+          ]
+            .filter(Boolean)
+            .join(" · ") || null,
+      };
     case "ticket.escalated":
-      return { label: "Escalated", detail: str("levelName") ?? str("to") };
+      return {
+        label: `Escalated to ${str("levelName") ?? str("to") ?? "the next level"}`,
+        detail: entry?.body || null,
+      };
     case "ticket.severity_changed":
       return { label: `Severity changed to ${str("severity") ?? "?"}`, detail: str("reason") };
     case "ticket.breached":
@@ -316,11 +339,40 @@ async function timelineOf(ctx: ServiceContext, r: ReviewRow) {
     )
     .orderBy(asc(events.occurredAt), asc(events.seq));
   const kept = rows.filter((e) => timelineActions.has(e.action));
+  const entries = await ctx.db
+    .select({
+      kind: ticketEntries.kind,
+      body: ticketEntries.body,
+      data: ticketEntries.data,
+      createdAt: ticketEntries.createdAt,
+    })
+    .from(ticketEntries)
+    .where(and(eq(ticketEntries.relationshipId, r.relationshipId), eq(ticketEntries.ticketId, r.ticketId)));
+  const entryKind: Record<string, string> = {
+    "ticket.update_posted": "update",
+    "ticket.escalated": "escalation",
+    "ticket.assigned": "assignment",
+  };
+  const entryOf = (e: EventRow) =>
+    entries.find((x) => x.kind === entryKind[e.action] && x.createdAt.getTime() === e.occurredAt.getTime());
+  const assignees = kept
+    .map((e) => ((e.after ?? {}) as { assigneeId?: string }).assigneeId)
+    .filter((id): id is string => typeof id === "string");
+  const names = new Map(
+    assignees.length
+      ? (
+          await ctx.db
+            .select({ id: users.id, name: users.name })
+            .from(users)
+            .where(inArray(users.id, assignees))
+        ).map((u) => [u.id, u.name] as const)
+      : [],
+  );
   const start = kept[0]?.occurredAt.getTime() ?? r.createdAt.getTime();
   let previous: number | null = null;
   return kept.map((e) => {
     const at = e.occurredAt.getTime();
-    const d = describe(e);
+    const d = describe(e, entryOf(e), names);
     const item = {
       at,
       action: e.action,

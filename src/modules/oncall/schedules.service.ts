@@ -1,9 +1,10 @@
 import { createHash, randomInt, randomUUID } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../core/db/index.ts";
 import { appendEvent } from "../../core/events/events.ts";
 import { eventActor, requireActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
+import { NO_SMTP } from "../../core/notify/deliver.ts";
 import { notifyUsers } from "../../core/notify/notify.ts";
 import { outbox } from "../../core/notify/notify.tables.ts";
 import { isValidZone } from "../../core/time/intervals.ts";
@@ -182,25 +183,28 @@ export async function peopleInfo(
     })
     .from(contactMethods)
     .where(inArray(contactMethods.userId, ids));
-  // The latest email to each person's account address: failing when it was given up on.
+  // The latest attempt to email each person's account address: failing when it was given up on
+  // for a reason that concerns the address (not when no mail server is configured at all).
   const lastEmails = await db
     .selectDistinctOn([outbox.userId], {
       userId: outbox.userId,
       status: outbox.status,
-      payload: outbox.payload,
+      lastError: outbox.lastError,
     })
     .from(outbox)
+    .innerJoin(users, eq(users.id, outbox.userId))
     .where(
       and(
         eq(outbox.channel, "email"),
         inArray(outbox.userId, ids),
         inArray(outbox.status, ["delivered", "failed"]),
+        sql`lower(${outbox.payload}->'to'->>'address') = lower(${users.email})`,
+        or(isNull(outbox.lastError), ne(outbox.lastError, NO_SMTP)),
       ),
     )
     .orderBy(outbox.userId, desc(outbox.createdAt));
   for (const p of people) {
     const last = lastEmails.find((e) => e.userId === p.id);
-    const lastTo = (last?.payload as { to?: { address?: string } } | undefined)?.to?.address?.toLowerCase();
     out.set(p.id, {
       userId: p.id,
       name: p.name,
@@ -208,7 +212,7 @@ export async function peopleInfo(
       member: memberIds.has(p.id),
       disabled: p.disabledAt !== null,
       extraAddresses: confirmed.filter((c) => c.userId === p.id && c.verifiedAt).map((c) => c.address),
-      accountEmailFailing: last?.status === "failed" && lastTo === p.email.toLowerCase(),
+      accountEmailFailing: last?.status === "failed",
     });
   }
   return out;
