@@ -10,6 +10,7 @@ import { loadUserActor } from "../modules/identity/auth.service.ts";
 import { createToken } from "../modules/identity/tokens.service.ts";
 import { loadDemoTickets } from "./demo-tickets.ts";
 import { loadDemoChanges } from "./demo-changes.ts";
+import { type DemoOncallCounts, loadDemoOncall } from "./demo-oncall.ts";
 import {
   createProtocolDraft,
   defaultProtocolTemplate,
@@ -183,9 +184,13 @@ const daysAgo = (ctx: ServiceContext, days: number): ServiceContext => ({
  * signed protocols date from a month ago, so the tickets of the last few days (replayed at the
  * times they happened) come after them in every audit trail.
  */
-export async function loadDemo(
-  now: ServiceContext,
-): Promise<{ organizations: number; people: number; relationships: number; tickets: number }> {
+export async function loadDemo(now: ServiceContext): Promise<{
+  organizations: number;
+  people: number;
+  relationships: number;
+  tickets: number;
+  oncall: DemoOncallCounts;
+}> {
   const ctx = daysAgo(now, 30);
   const [clash] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, advisor.email));
   if (clash || (await hasDemoData(ctx.db))) throw new Error("The demo data is already loaded.");
@@ -231,11 +236,13 @@ export async function loadDemo(
   await loadDemoProtocols(ctx, rels, daysAgo(now, 1));
   const tickets = await loadDemoTickets(now, rels);
   await loadDemoChanges(now, rels);
+  const oncall = await loadDemoOncall(now, rels);
   return {
     organizations: orgs.length,
     people: everyone.length,
     relationships: relationshipsToCreate.length,
     tickets,
+    oncall,
   };
 }
 
