@@ -319,12 +319,47 @@ async function presentTimeline(
     overrides: overrides.filter((o) => o.endsAt.getTime() > from).map((o) => presentOverride(o, names)),
     unreachable: contacts.filter((c) => !c.working),
     warnings: [
-      ...gaps.map((g) => `Nobody is on call (${g.layerName.toLowerCase()}) from ${g.start} to ${g.end}.`),
+      ...gapWarnings(s.timeZone, gaps),
       ...contacts
         .filter((c) => !c.working)
         .map((c) => `${c.name} is on a rotation but cannot be paged: ${c.problem}.`),
     ],
   };
+}
+
+/** "Mon 2 Mar 09:00" in the zone. */
+function localText(zone: string, t: number): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: zone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  })
+    .format(t)
+    .replace(",", "");
+}
+
+/**
+ * One warning per layer with gaps, in the schedule's zone: the gap itself when there is one, or
+ * how many there are and the first when a rotation leaves a recurring hole (e.g. the working day).
+ */
+function gapWarnings(
+  zone: string,
+  gaps: Array<{ layer: number; layerName: string; start: string; end: string }>,
+) {
+  const byLayer = new Map<number, typeof gaps>();
+  for (const g of gaps) byLayer.set(g.layer, [...(byLayer.get(g.layer) ?? []), g]);
+  return [...byLayer.values()].map((list) => {
+    const first = list[0]!;
+    const span = `${localText(zone, Date.parse(first.start))} to ${localText(zone, Date.parse(first.end))}`;
+    const layer = first.layerName.toLowerCase();
+    return list.length === 1
+      ? `Nobody is on call (${layer}) from ${span} (${zone}).`
+      : `Nobody is on call (${layer}) in ${list.length} stretches of this range, the first from ${span} (${zone}).`;
+  });
 }
 
 function presentSchedule(s: ScheduleRow, names: Map<string, string>, relationshipName: string | null) {
@@ -941,7 +976,7 @@ async function sendCode(ctx: ServiceContext, userId: string, address: string, co
     kind: "contact_method.code",
     subject: `Liaison pager check: ${code}`,
     body: `Your confirmation code is ${code}. Enter it on your account page within 30 minutes to be paged at ${address}.`,
-    link: "/settings/account",
+    link: "/account",
     page: { addresses: { [userId]: [address] }, onlyAddresses: true },
   });
 }
