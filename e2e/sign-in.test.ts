@@ -136,16 +136,19 @@ describe("signing in and following a relationship", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     const menu = page.getByRole("button", { name: "Open navigation" });
     await menu.click();
-    await nav.getByRole("link", { name: /On-call/ }).waitFor();
+    await nav.getByRole("link", { name: /Touchpoints/ }).waitFor();
     // Ben is an end user without admin rights: no API tokens, no People pages.
     expect(await nav.getByRole("link", { name: "API tokens" }).count()).toBe(0);
     expect(await nav.getByRole("link", { name: /^People — / }).count()).toBe(0);
+    // On-call is built: its sections are there for the client too; the schedules are the provider's.
+    await nav.getByRole("link", { name: "Restoration plans" }).waitFor();
+    expect(await nav.getByRole("link", { name: /^On-call schedules — / }).count()).toBe(0);
 
     // A module that is not built yet says so, and choosing it closes the navigation.
-    await nav.getByRole("link", { name: /On-call/ }).click();
-    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/oncall$/);
-    await page.getByRole("heading", { level: 1, name: "On-call" }).waitFor();
-    await page.getByText("On-call is not available yet").waitFor();
+    await nav.getByRole("link", { name: /Touchpoints/ }).click();
+    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/touchpoints$/);
+    await page.getByRole("heading", { level: 1, name: "Touchpoints" }).waitFor();
+    await page.getByText("Touchpoints is not available yet").waitFor();
     await page.getByRole("button", { name: "Open navigation" }).waitFor();
   });
 });

@@ -323,6 +323,33 @@ describe("emergencies", () => {
     });
     expect(declined.body.log.find((l: { id: string }) => l.id === o.id)).toMatchObject({ state: "declined" });
     expect((await call(tech, "POST", `${url}/actions/${o.id}/complete`, {})).status).toBe(409);
+
+    // A request nobody answers can be withdrawn, and then the emergency can be resolved.
+    const buy = await call(tech, "POST", `${url}/actions`, {
+      action: "buy_replacement",
+      detail: "New disk shelf.",
+    });
+    const b = buy.body.log.at(-1);
+    expect(b).toMatchObject({ state: "awaiting_approval", approverRoles: ["executive"] });
+    const withdrawn = await call(tech, "POST", `${url}/actions/${b.id}/withdraw`, { note: "Spare found." });
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
+    expect(withdrawn.body.log.find((l: { id: string }) => l.id === b.id)).toMatchObject({
+      state: "withdrawn",
+      decisionNote: "Spare found.",
+    });
+    expect(
+      (await call(tenant.people.executive, "POST", `${url}/actions/${b.id}/decide`, { decision: "approve" }))
+        .status,
+    ).toBe(409);
+    const resolved = await call(tech, "POST", `${url}/resolve`, {
+      summary: "Back",
+      rootCause: "Disk",
+      fix: "Swap",
+      prevention: "Monitor",
+    });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+    const byTicket = await call(tenant.people.member, "GET", `${base(tenant)}?ticketId=${e.ticketId}`);
+    expect(byTicket.body.emergencies.map((x: { id: string }) => x.id)).toEqual([e.id]);
   });
 
   it("resolves with its ticket, opens the review with a timeline from events, and tracks prevention actions until done", async () => {

@@ -11,6 +11,8 @@ import { ChangesPage } from "./changes/ChangesPage.tsx";
 import { GroupsPage } from "./changes/GroupsPage.tsx";
 import { NewChangePage } from "./changes/NewChangePage.tsx";
 import { RecordChangePage } from "./changes/RecordChangePage.tsx";
+import { emergencyRoutes } from "./emergencies/routes.tsx";
+import { oncallRoutes } from "./oncall/routes.tsx";
 import { OrganizationAuditPage } from "./audit/OrganizationAuditPage.tsx";
 import { RelationshipAuditPage } from "./audit/RelationshipAuditPage.tsx";
 import { AccountPage } from "./identity/AccountPage.tsx";
@@ -71,6 +73,8 @@ export function App() {
               <Route path="r/:relationshipId/changes/calendar" element={<CalendarPage />} />
               <Route path="r/:relationshipId/changes/groups" element={<GroupsPage />} />
               <Route path="r/:relationshipId/changes/:changeId" element={<ChangePage />} />
+              {emergencyRoutes()}
+              {oncallRoutes()}
               <Route path="relationships/:relationshipId/*" element={<ApiPathRedirect />} />
               <Route path="r/:relationshipId/:module" element={<UpcomingModulePage />} />
               <Route path="org/:orgId/people" element={<PeoplePage />} />

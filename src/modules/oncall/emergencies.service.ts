@@ -415,6 +415,7 @@ export async function getEmergencyForm(ctx: ServiceContext, relationshipId: stri
         eq(tickets.relationshipId, relationshipId),
         eq(tickets.severity, "critical"),
         inArray(tickets.state, ["new", "acknowledged", "in_progress", "waiting_on_client"]),
+        sql`not exists (select 1 from ${emergencies} where ${emergencies.ticketId} = ${tickets.id} and ${emergencies.state} <> 'resolved')`,
       ),
     )
     .orderBy(desc(tickets.createdAt));
@@ -798,6 +799,47 @@ export async function decideEmergencyAction(
   return getEmergency(ctx, relationshipId, emergencyId);
 }
 
+/** Withdraws a request for approval nobody has decided yet (it is no longer needed). */
+export async function withdrawEmergencyAction(
+  ctx: ServiceContext,
+  relationshipId: string,
+  emergencyId: string,
+  entryId: string,
+  input: { note?: string },
+) {
+  await step(ctx, relationshipId, emergencyId, "act", async ({ tx, e, now }) => {
+    const entry = await loadEntry(tx, e, entryId);
+    if (entry.state !== "awaiting_approval")
+      throw new AppError(
+        "conflict",
+        `"${entry.label}" is ${(entry.state ?? "done").replaceAll("_", " ")}; only a request still waiting is withdrawn.`,
+      );
+    await tx.db
+      .update(emergencyLog)
+      .set({
+        state: "withdrawn",
+        decidedBy: actorUserId(tx),
+        decidedByName: eventActor(tx.actor).name,
+        decidedAt: new Date(now),
+        decisionNote: input.note ?? null,
+      })
+      .where(eq(emergencyLog.id, entry.id));
+    const stored = await store(tx, e, {}, now);
+    await record(
+      tx,
+      stored,
+      eventActor(tx.actor),
+      "emergency.approval_withdrawn",
+      {
+        before: { state: "awaiting_approval" },
+        after: { entryId: entry.id, action: entry.action, label: entry.label, note: input.note ?? null },
+      },
+      now,
+    );
+  });
+  return getEmergency(ctx, relationshipId, emergencyId);
+}
+
 /** Records that an approved action was carried out. */
 export async function completeEmergencyAction(
   ctx: ServiceContext,
@@ -1005,7 +1047,7 @@ function presentSummary(e: EmergencyRow) {
 export async function listEmergencies(
   ctx: ServiceContext,
   relationshipId: string,
-  q: { state?: "open" | "resolved" } = {},
+  q: { state?: "open" | "resolved"; ticketId?: string } = {},
 ) {
   const { viewer } = await getRelationshipForViewer(ctx, relationshipId);
   const rows = await ctx.db
@@ -1019,6 +1061,7 @@ export async function listEmergencies(
           : q.state === "resolved"
             ? eq(emergencies.state, "resolved")
             : undefined,
+        q.ticketId ? eq(emergencies.ticketId, q.ticketId) : undefined,
       ),
     )
     .orderBy(desc(emergencies.declaredAt))
@@ -1081,6 +1124,7 @@ export async function getEmergency(ctx: ServiceContext, relationshipId: string, 
           lastUpdateAt: iso(t.lastUpdateAt),
         }
       : null,
+    timeZone: active?.protocol.doc.timezone ?? null,
     updateEvery: active ? active.protocol.doc.severities.critical.updates.every : null,
     acknowledgeWithin: active?.protocol.doc.emergencies.acknowledge_within ?? null,
     chain: e.chain.map((s, i) => ({ step: i, target: s.target, label: s.label, people: s.userIds.length })),

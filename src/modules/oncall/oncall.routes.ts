@@ -14,6 +14,7 @@ import {
   logEmergencyAction,
   postEmergencyUpdate,
   resolveEmergency,
+  withdrawEmergencyAction,
 } from "./emergencies.service.ts";
 import {
   ActionBody,
@@ -433,6 +434,28 @@ export function registerOncallRoutes(app: RouteApp): void {
     },
     async (req) =>
       decideEmergencyAction(
+        req.ctx,
+        req.params.relationshipId,
+        req.params.emergencyId,
+        req.params.entryId,
+        req.body,
+      ),
+  );
+  app.post(
+    `${one}/actions/:entryId/withdraw`,
+    {
+      schema: {
+        tags,
+        summary: "Withdraw a request for approval nobody has decided yet",
+        security,
+        params: EntryParams,
+        body: CompleteBody,
+        response: { 200: EmergencyDetail },
+        "x-access": access(providerRoles),
+      },
+    },
+    async (req) =>
+      withdrawEmergencyAction(
         req.ctx,
         req.params.relationshipId,
         req.params.emergencyId,

@@ -172,7 +172,10 @@ export const ContactMethodList = z.object({
 
 export const EmergencyParams = RelationshipParams.extend({ emergencyId: uuidParam("emergencyId") });
 export const EntryParams = EmergencyParams.extend({ entryId: uuidParam("entryId") });
-export const EmergencyQuery = z.strictObject({ state: z.enum(["open", "resolved"]).optional() });
+export const EmergencyQuery = z.strictObject({
+  state: z.enum(["open", "resolved"]).optional(),
+  ticketId: uuidParam("ticketId").optional().describe("Only the emergencies of this ticket"),
+});
 
 export const DeclareBody = z.strictObject({
   ticketId: uuidParam("ticketId")
@@ -235,6 +238,7 @@ export const EmergencyDetail = EmergencySummary.extend({
   criteria: z.array(z.string()),
   acknowledgedByName: z.string().nullable(),
   ticket: z.looseObject({ id: z.string(), number: z.number() }).nullable(),
+  timeZone: z.string().nullable().describe("The protocol's time zone"),
   updateEvery: z.string().nullable(),
   acknowledgeWithin: z.string().nullable(),
   chain: z.array(z.object({ step: z.number(), target: z.string(), label: z.string(), people: z.number() })),

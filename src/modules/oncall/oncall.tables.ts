@@ -191,7 +191,7 @@ export const emergencyPages = pgTable(
 );
 
 export const authorityValues = ["without_approval", "needs_approval", "outside_register"] as const;
-export const actionStateValues = ["done", "awaiting_approval", "approved", "declined"] as const;
+export const actionStateValues = ["done", "awaiting_approval", "approved", "declined", "withdrawn"] as const;
 
 /**
  * The running log of an emergency: actions taken, checked against the on-call authority

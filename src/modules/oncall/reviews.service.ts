@@ -226,6 +226,7 @@ const timelineActions = new Set([
   "emergency.approval_requested",
   "emergency.action_approved",
   "emergency.action_declined",
+  "emergency.approval_withdrawn",
   "emergency.note_added",
   "emergency.resolved",
 ]);
@@ -316,6 +317,8 @@ function describe(
       return { label: `Approved: ${str("label") ?? "?"}`, detail: str("note") };
     case "emergency.action_declined":
       return { label: `Declined: ${str("label") ?? "?"}`, detail: str("note") };
+    case "emergency.approval_withdrawn":
+      return { label: `Request withdrawn: ${str("label") ?? "?"}`, detail: str("note") };
     case "emergency.note_added":
       return { label: "Note", detail: str("body") };
     case "emergency.resolved":

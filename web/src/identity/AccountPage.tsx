@@ -4,6 +4,7 @@ import { IconDeviceDesktop, IconDeviceMobile } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { ApiError } from "../api/problem.ts";
+import { ContactMethodsCard } from "../oncall/ContactMethodsCard.tsx";
 import { Loading } from "../ui/Loading.tsx";
 import { Page } from "../ui/Page.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
@@ -14,13 +15,13 @@ import { roleLabel } from "./roles.ts";
 import { useSignOut } from "./session.ts";
 import type { SessionInfo } from "./types.ts";
 
-/** `/account`: who you are, where you are signed in, and your password. */
+/** `/account`: who you are, where you are paged, where you are signed in, and your password. */
 export function AccountPage() {
   const me = useMe();
   return (
     <Page
       title="Your account"
-      description="Your memberships, the browsers you are signed in on, and your password."
+      description="Your memberships, where you are paged when on call, the browsers you are signed in on, and your password."
     >
       {me.data ? (
         <Card withBorder padding="lg" component="section" aria-labelledby="profile-title">
@@ -54,6 +55,8 @@ export function AccountPage() {
           </Stack>
         </Card>
       ) : null}
+      {/* Only the provider's staff are on call; a client's people are never paged. */}
+      {me.data?.memberships.some((m) => m.orgKind === "provider") ? <ContactMethodsCard /> : null}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <SessionsCard />
         <ChangePasswordCard />

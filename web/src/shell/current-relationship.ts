@@ -22,7 +22,8 @@ export function useCurrentRelationship(relationships: Relationship[] | undefined
 
 /**
  * Where to go when switching to `target` from `pathname`: the same section when the target
- * relationship has it (/r/A/audit → /r/B/audit), its overview otherwise.
+ * relationship has it (/r/A/audit → /r/B/audit, /r/A/oncall/restoration/… → /r/B/oncall/restoration),
+ * its overview otherwise.
  */
 export function switchPath(pathname: string, target: Relationship): string {
   const base = `/r/${target.id}`;
@@ -32,6 +33,9 @@ export function switchPath(pathname: string, target: Relationship): string {
   if (section === "tokens" && !target.abilities.manageTokens) return base;
   if (section === "webhooks" && !target.abilities.manageWebhooks) return base;
   if (section === "audit" && !target.abilities.readAudit) return base;
+  // The on-call module's restoration plans are a section of their own (a plan is not).
+  if (section === "oncall" && /^\/r\/[^/]+\/oncall\/restoration(\/|$)/.test(pathname))
+    return `${base}/oncall/restoration`;
   return `${base}/${section}`;
 }
 

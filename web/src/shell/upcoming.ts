@@ -11,7 +11,7 @@ export interface UpcomingModule {
   describe: (parties: { client: string; provider: string }) => string;
 }
 
-export type UpcomingModuleKey = "changes" | "oncall" | "touchpoints" | "reports" | "scope" | "selection";
+export type UpcomingModuleKey = "changes" | "touchpoints" | "reports" | "scope" | "selection";
 
 export const UPCOMING_MODULES: readonly UpcomingModule[] = [
   {
@@ -19,12 +19,6 @@ export const UPCOMING_MODULES: readonly UpcomingModule[] = [
     label: "Changes",
     describe: ({ client, provider }) =>
       `Changes ${provider} plans to ${client}'s environment — what, why, impact and a proposed time — for ${client} to approve or reschedule, with advance, day-before, live and post-change notices sent on schedule. Routine patches can run under standing approval inside agreed maintenance windows.`,
-  },
-  {
-    key: "oncall",
-    label: "On-call",
-    describe: ({ client, provider }) =>
-      `Who at ${provider} answers when something breaks outside business hours, what counts as an emergency for ${client}, and what the on-call person may decide without asking (restart, restore from backup, reconfigure). Each emergency will end with a restoration record and a post-incident review.`,
   },
   {
     key: "touchpoints",

@@ -20,6 +20,7 @@ import { IconArrowLeft, IconEye, IconMessage, IconStairsUp } from "@tabler/icons
 import { type FormEvent, useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ApiError, problemMessage } from "../api/problem.ts";
+import { TicketEmergency } from "../emergencies/TicketEmergency.tsx";
 import { useMe } from "../identity/queries.ts";
 import { roleLabel } from "../identity/roles.ts";
 import { relationshipTitle } from "../relationships/format.ts";
@@ -141,6 +142,7 @@ function TicketView({
             </Text>
           </Group>
           <TicketActions relationshipId={relationshipId} ticket={t} />
+          <TicketEmergency relationshipId={relationshipId} ticket={t} />
         </Stack>
       </Card>
 
