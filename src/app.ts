@@ -26,6 +26,7 @@ import type { Database } from "./core/db/index.ts";
 import type { Jobs } from "./core/jobs/jobs.ts";
 import { authenticate, type ResolvedSession } from "./core/http/auth.ts";
 import type { ServiceContext } from "./core/http/context.ts";
+import { unstorableText } from "./core/http/fields.ts";
 import { AppError } from "./core/http/errors.ts";
 import { sendProblem, toAppError } from "./core/http/problem.ts";
 import { type Clock, systemClock } from "./core/time/clock.ts";
@@ -195,6 +196,13 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
         if (access?.auth === "session" && actor?.type === "token") {
           throw new AppError("forbidden", "This needs a signed-in person; API tokens cannot use it.");
         }
+      });
+      api.addHook("preValidation", async (req) => {
+        const problem = unstorableText(req.body, "body") ?? unstorableText(req.query, "querystring");
+        if (problem)
+          throw new AppError("validation_failed", "The request has text that cannot be stored.", {
+            errors: [problem],
+          });
       });
       const typed = api.withTypeProvider<ZodTypeProvider>();
       registerIdentityRoutes(typed, { secureCookies });

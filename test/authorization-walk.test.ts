@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteAccess } from "../src/core/http/auth.ts";
+import { outbox } from "../src/core/notify/notify.tables.ts";
 import { sessions, users } from "../src/modules/identity/identity.tables.ts";
 import { hashPassword } from "../src/modules/identity/passwords.ts";
 import {
@@ -28,6 +29,7 @@ type JsonSchema = {
   enum?: unknown[];
   format?: string;
   minLength?: number;
+  minItems?: number;
   pattern?: string;
   minimum?: number;
   anyOf?: JsonSchema[];
@@ -58,6 +60,8 @@ function sample(s: JsonSchema): unknown {
       if (s.format === "email") return `walk-${randomUUID().slice(0, 8)}@walk.example`;
       if (s.format === "uuid") return randomUUID();
       if (s.pattern === "^[0-9a-fA-F]{64}$") return "0".repeat(64);
+      if (s.pattern === "^\\d{6}$") return "123456";
+      if (s.pattern === "^\\d{4}-\\d{2}-\\d{2}$") return "2026-11-20";
       if (s.format === "date-time") return "2026-11-20T16:30:00Z";
       if (s.format === "uri") return "https://walk.example/hook";
       return "x".repeat(Math.max(s.minLength ?? 1, 12));
@@ -67,7 +71,7 @@ function sample(s: JsonSchema): unknown {
     case "boolean":
       return true;
     case "array":
-      return [];
+      return Array.from({ length: s.minItems ?? 0 }, () => sample(s.items ?? {}));
     default:
       return null;
   }
@@ -85,9 +89,25 @@ let ticketId: string;
 let changeId: string;
 let groupId: string;
 let feedId: string;
+let scheduleId: string;
+let overrideId: string;
+let methodId: string;
+let emergencyId: string;
+let entryId: string;
+let reviewId: string;
+let actionId: string;
+let planId: string;
 
 const DAY = 86_400_000;
 const isoAt = (ms: number) => new Date(ms).toISOString();
+/** The first emergency criterion of the default protocol. */
+const CRITERION = "A critical system is completely unavailable and the business cannot operate.";
+
+/**
+ * On-call schedules belong to providers (on a client organization they answer 409): their routes
+ * are addressed at the tenant's provider organization, where the client's people are outsiders.
+ */
+const onProvider = (path: string) => /\/oncall-schedules|\/oncall\.ics$/.test(path);
 
 /** A normal change planned by the provider, brought to the state a change route acts on. */
 async function changeFor(tenant: Tenant, path: string): Promise<string> {
@@ -139,6 +159,185 @@ async function groupFor(tenant: Tenant): Promise<string> {
   });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().id;
+}
+
+/** A weekly primary rotation of the tenant's technician, in New York. */
+const rotationsFor = (tenant: Tenant) => [
+  {
+    name: "Primary",
+    layer: 1,
+    participants: [tenant.people.technician.userId],
+    start: "2026-02-23T09:00",
+    every: 1,
+    unit: "week",
+  },
+];
+
+/** An on-call schedule of the tenant's provider, shared by its relationships, kept by its admin. */
+async function scheduleFor(tenant: Tenant): Promise<{ id: string; revision: number }> {
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/organizations/${tenant.providerOrgId}/oncall-schedules`,
+    payload: { name: "Walk on call", timeZone: "America/New_York", rotations: rotationsFor(tenant) },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const { id, revision } = res.json().schedule;
+  return { id, revision };
+}
+
+/** An override on a schedule: the senior technician takes the primary layer tomorrow. */
+async function overrideFor(tenant: Tenant, schedule: string): Promise<string> {
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/organizations/${tenant.providerOrgId}/oncall-schedules/${schedule}/overrides`,
+    payload: {
+      layer: 1,
+      userId: tenant.people.senior_technician.userId,
+      start: isoAt(t.clock.now() + DAY),
+      end: isoAt(t.clock.now() + 2 * DAY),
+      reason: "Walk swap",
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+/** An extra address of `person`'s, not confirmed yet, and the code sent to it (read from the outbox). */
+async function methodFor(person: Person): Promise<{ id: string; code: string }> {
+  const address = `pager-${randomUUID().slice(0, 8)}@walk.example`;
+  const res = await request(t, person, {
+    method: "POST",
+    url: "/api/v1/me/contact-methods",
+    payload: { address, label: "Pager" },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const sent = await t.database.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.userId, person.userId), eq(outbox.kind, "contact_method.code")));
+  const mail = sent.find((m) => (m.payload as { to?: { address?: string } }).to?.address === address);
+  const code = /(\d{6})/.exec((mail?.payload as { subject?: string } | undefined)?.subject ?? "")?.[1];
+  expect(code, `no code sent to ${address}`).toBeDefined();
+  return { id: res.json().id, code: code! };
+}
+
+/**
+ * An emergency declared by the client's IT contact, brought to the state an emergency route acts
+ * on: acknowledged by the technician for what follows acknowledging; for an action route, an
+ * action waiting for approval (a configuration change, approved by the IT contact or executive),
+ * approved when it is to be carried out.
+ */
+async function emergencyFor(tenant: Tenant, path: string): Promise<{ id: string; entryId?: string }> {
+  const base = `/api/v1/relationships/${tenant.relationshipId}/emergencies`;
+  const declared = await request(t, tenant.people.it_contact, {
+    method: "POST",
+    url: base,
+    payload: {
+      title: "Walk emergency",
+      description: "Nobody can open shared files",
+      affectedSystem: "File server",
+      criteria: [CRITERION],
+    },
+  });
+  expect(declared.statusCode, declared.body).toBe(201);
+  const id = declared.json().id as string;
+  const step = async (person: Person, action: string, payload: object = {}) => {
+    const res = await request(t, person, { method: "POST", url: `${base}/${id}/${action}`, payload });
+    expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+    return res.json();
+  };
+  const action = /\{emergencyId\}\/([a-z-]+)/.exec(path)?.[1];
+  const entryAction = /\{entryId\}\/([a-z-]+)$/.exec(path)?.[1];
+  if (!action || action === "acknowledge" || action === "notes") return { id };
+  await step(tenant.people.technician, "acknowledge");
+  if (!entryAction) return { id };
+  const logged = await step(tenant.people.technician, "actions", {
+    action: "configuration_change",
+    detail: "Open the firewall for the backup server",
+  });
+  const entry = (logged.log as Array<{ id: string; kind: string; action: string | null }>).find(
+    (l) => l.kind === "action" && l.action === "configuration_change",
+  );
+  expect(entry, JSON.stringify(logged.log)).toBeDefined();
+  if (entryAction === "complete")
+    await step(tenant.people.it_contact, `actions/${entry!.id}/decide`, { decision: "approve" });
+  return { id, entryId: entry!.id };
+}
+
+/**
+ * The post-incident review that opens when an emergency is resolved; written by the provider's
+ * admin when it is to be signed (an empty review cannot be).
+ */
+async function reviewFor(tenant: Tenant, path: string): Promise<{ id: string; revision: number }> {
+  const { id: emergency } = await emergencyFor(tenant, "{emergencyId}/resolve");
+  const resolved = await request(t, tenant.people.technician, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/emergencies/${emergency}/resolve`,
+    payload: {
+      summary: "Restarted the file server",
+      rootCause: "A full disk",
+      fix: "Freed space",
+      prevention: "Disk alerts",
+    },
+  });
+  expect(resolved.statusCode, resolved.body).toBe(200);
+  const base = `/api/v1/relationships/${tenant.relationshipId}/reviews`;
+  const list = await request(t, tenant.people.providerAdmin, { method: "GET", url: base });
+  expect(list.statusCode, list.body).toBe(200);
+  const id = resolved.json().review?.id as string;
+  expect(list.json().reviews.map((r: { id: string }) => r.id)).toContain(id);
+  const read = await request(t, tenant.people.providerAdmin, { method: "GET", url: `${base}/${id}` });
+  expect(read.statusCode, read.body).toBe(200);
+  if (!path.endsWith("/sign")) return { id, revision: read.json().revision };
+  const written = await request(t, tenant.people.providerAdmin, {
+    method: "PATCH",
+    url: `${base}/${id}`,
+    payload: {
+      whatHappened: "The file server's disk filled up",
+      wentWell: "The page was acknowledged at once",
+      couldBeBetter: "Alert before the disk is full",
+      revision: read.json().revision,
+    },
+  });
+  expect(written.statusCode, written.body).toBe(200);
+  return { id, revision: written.json().revision };
+}
+
+/** A prevention action of a review, owned by the technician, due in a month. */
+async function reviewActionFor(tenant: Tenant, review: string): Promise<string> {
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/reviews/${review}/actions`,
+    payload: {
+      title: "Walk disk alerts",
+      ownerUserId: tenant.people.technician.userId,
+      dueOn: isoAt(t.clock.now() + 30 * DAY).slice(0, 10),
+    },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const action = (res.json().actions as Array<{ id: string; title: string }>).find(
+    (a) => a.title === "Walk disk alerts",
+  );
+  expect(action, res.body).toBeDefined();
+  return action!.id;
+}
+
+/** A restoration plan of the tenant's file server, written by the provider's admin. */
+async function planFor(tenant: Tenant): Promise<{ id: string; revision: number }> {
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/restoration-plans`,
+    payload: {
+      system: "File server",
+      strategy: "restore_from_backup",
+      expectedRestore: "4h",
+      recoveryPoint: "24h",
+      runbook: ["Restore the latest nightly backup"],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const { id, revision } = res.json();
+  return { id, revision };
 }
 
 /** A calendar feed made by `person`. */
@@ -246,6 +445,16 @@ beforeAll(async () => {
   changeId = await changeFor(a, "{changeId}");
   groupId = await groupFor(a);
   feedId = await feedFor(a, a.people.providerAdmin);
+  scheduleId = (await scheduleFor(a)).id;
+  overrideId = await overrideFor(a, scheduleId);
+  methodId = (await methodFor(a.people.technician)).id;
+  // An acknowledged emergency with an action waiting for approval.
+  const emergency = await emergencyFor(a, "{emergencyId}/actions/{entryId}/decide");
+  emergencyId = emergency.id;
+  entryId = emergency.entryId!;
+  reviewId = (await reviewFor(a, "{reviewId}")).id;
+  actionId = await reviewActionFor(a, reviewId);
+  planId = (await planFor(a)).id;
 });
 
 /** A webhook endpoint of the tenant's client organization. */
@@ -275,6 +484,14 @@ function urlFor(
     changeId?: string;
     groupId?: string;
     feedId?: string;
+    scheduleId?: string;
+    overrideId?: string;
+    methodId?: string;
+    emergencyId?: string;
+    entryId?: string;
+    reviewId?: string;
+    actionId?: string;
+    planId?: string;
   },
   query: string[] = [],
 ): string {
@@ -292,8 +509,16 @@ function urlFor(
     .replace("{changeId}", ids.changeId ?? changeId)
     .replace("{groupId}", ids.groupId ?? groupId)
     .replace("{feedId}", ids.feedId ?? feedId)
+    .replace("{scheduleId}", ids.scheduleId ?? scheduleId)
+    .replace("{overrideId}", ids.overrideId ?? overrideId)
+    .replace("{methodId}", ids.methodId ?? methodId)
+    .replace("{emergencyId}", ids.emergencyId ?? emergencyId)
+    .replace("{entryId}", ids.entryId ?? entryId)
+    .replace("{reviewId}", ids.reviewId ?? reviewId)
+    .replace("{actionId}", ids.actionId ?? actionId)
+    .replace("{planId}", ids.planId ?? planId)
     .replace("{relationshipId}", tenant.relationshipId)
-    .replace("{orgId}", tenant.clientOrgId)
+    .replace("{orgId}", onProvider(path) ? tenant.providerOrgId : tenant.clientOrgId)
     .replace("{userId}", ids.userId ?? tenant.people.member.userId)
     .replace("{tokenId}", ids.tokenId)
     .replace("{sessionId}", ids.sessionId)}${qs}`;
@@ -311,7 +536,9 @@ function refusedInsiders(op: Operation): { who: string; person: Person; status: 
     );
     if (access.scope === "organization") {
       // Organization routes are addressed at A's client organization: provider staff are outsiders.
-      if (!clientSide) out.push({ who, person, status: 404 });
+      // On-call schedules are addressed at A's provider organization: the client's people are.
+      const inside = onProvider(op.path) ? !clientSide : clientSide;
+      if (!inside) out.push({ who, person, status: 404 });
       else if (access.admin && !isAdmin) out.push({ who, person, status: 403 });
     } else if (access.scope === "relationship") {
       if (access.admin && !isAdmin) out.push({ who, person, status: 403 });
@@ -340,7 +567,7 @@ describe("authorization walk over the OpenAPI document", () => {
         before,
       );
     }
-  });
+  }, 300_000);
 
   it("answers 404 to people of another tenant for every tenant-scoped record, changing nothing", async () => {
     const outsiders = [b.people.clientAdmin, b.people.providerAdmin, b.people.advisor];
@@ -361,7 +588,7 @@ describe("authorization walk over the OpenAPI document", () => {
         );
       }
     }
-  });
+  }, 600_000);
 
   it("answers 403 to each role that must be refused (404 where the person is outside the organization)", async () => {
     let checked = 0;
@@ -382,7 +609,7 @@ describe("authorization walk over the OpenAPI document", () => {
       }
     }
     expect(checked).toBeGreaterThan(20);
-  });
+  }, 600_000);
 
   it("refuses API tokens on routes that need a signed-in person, and outside their relationship", async () => {
     const secret = (
@@ -410,13 +637,14 @@ describe("authorization walk over the OpenAPI document", () => {
         expect(await snapshotDatabase(t.database)).toEqual(before);
       }
     }
-  });
+  }, 300_000);
 
   it("lets the right person through on every route (so the refusals above are not vacuous)", async () => {
     for (const op of ops.filter((o) => o.access.auth !== "public")) {
       const fresh = await createTenant(t, "Walk ok");
+      // On-call schedules are the provider's: its admin (an account manager) keeps them.
       const actor =
-        op.access.scope === "relationship" && !op.access.admin
+        (op.access.scope === "relationship" && !op.access.admin) || onProvider(op.path)
           ? fresh.people.providerAdmin
           : fresh.people.clientAdmin;
       if (op.path.endsWith("/notifications/stream")) {
@@ -466,12 +694,25 @@ describe("authorization walk over the OpenAPI document", () => {
       const ownEndpointId = op.path.includes("{endpointId}") ? await webhookEndpoint(fresh) : undefined;
       // Ticket routes need a protocol in effect, and a ticket in the state the action applies to.
       if (op.path.includes("/tickets") || op.path.includes("/changes")) await activateProtocol(t, fresh);
+      // Emergencies, reviews and restoration plans need a protocol in effect too.
+      if (/\/(emergencies|reviews|restoration-plans)/.test(op.path)) await activateProtocol(t, fresh);
       const ownChangeId = op.path.includes("{changeId}") ? await changeFor(fresh, op.path) : undefined;
       const changeAction = /\{changeId\}\/([a-z-]+)$/.exec(op.path)?.[1];
       const ownGroupId = op.path.includes("{groupId}") ? await groupFor(fresh) : undefined;
       const ownFeedId = op.path.includes("{feedId}") ? await feedFor(fresh, actor) : undefined;
       const ownTicketId = op.path.includes("{ticketId}") ? await ticketFor(fresh, op.path) : undefined;
       const ticketAction = /\{ticketId\}\/([a-z-]+)$/.exec(op.path)?.[1];
+      const ownSchedule = op.path.includes("{scheduleId}") ? await scheduleFor(fresh) : undefined;
+      const ownOverrideId = op.path.includes("{overrideId}")
+        ? await overrideFor(fresh, ownSchedule!.id)
+        : undefined;
+      const ownMethod = op.path.includes("{methodId}") ? await methodFor(actor) : undefined;
+      const ownEmergency = op.path.includes("{emergencyId}") ? await emergencyFor(fresh, op.path) : undefined;
+      const ownReview = op.path.includes("{reviewId}") ? await reviewFor(fresh, op.path) : undefined;
+      const ownActionId = op.path.includes("{actionId}")
+        ? await reviewActionFor(fresh, ownReview!.id)
+        : undefined;
+      const ownPlan = op.path.includes("{planId}") ? await planFor(fresh) : undefined;
       const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
       if ((ownTicketId || ownChangeId) && payload) delete payload.revision;
       if (ownTicketId && payload) {
@@ -479,7 +720,7 @@ describe("authorization walk over the OpenAPI document", () => {
         if (ticketAction === "deescalate") payload.level = null;
         if (ticketAction === "assign") payload.assigneeId = fresh.people.providerAdmin.userId;
       }
-      if (payload && "timeZone" in payload)
+      if (payload && "timeZone" in payload && !("rotations" in payload))
         Object.assign(payload, {
           timeZone: "Europe/Berlin",
           quietHours: { start: "22:00", end: "07:00" },
@@ -498,8 +739,43 @@ describe("authorization walk over the OpenAPI document", () => {
       if (payload && "versionId" in payload) payload.versionId = version!.id;
       if (payload && "ics" in payload)
         Object.assign(payload, { ics: ICS, document: "calendar:\n  holidays: []\n" });
+      // On-call: a real rotation of the provider's staff; an override of someone on its staff, to come.
+      if (payload && "rotations" in payload)
+        Object.assign(payload, {
+          timeZone: "America/New_York",
+          relationshipId: fresh.relationshipId,
+          rotations: rotationsFor(fresh),
+        });
+      if (payload && "layer" in payload && "userId" in payload)
+        Object.assign(payload, {
+          userId: fresh.people.senior_technician.userId,
+          start: isoAt(t.clock.now() + DAY),
+          end: isoAt(t.clock.now() + 2 * DAY),
+        });
+      if (ownMethod && payload && "code" in payload) payload.code = ownMethod.code;
+      // Emergencies: declared directly (opening the critical ticket) on one of the protocol's
+      // criteria; an action of the on-call authority register.
+      if (payload && "criteria" in payload) {
+        delete payload.ticketId;
+        payload.criteria = [CRITERION];
+      }
+      if (ownEmergency && payload && "action" in payload && "detail" in payload)
+        payload.action = "restart_services";
+      if (payload && "ownerUserId" in payload && "dueOn" in payload)
+        Object.assign(payload, {
+          ownerUserId: fresh.people.technician.userId,
+          dueOn: isoAt(t.clock.now() + 30 * DAY).slice(0, 10),
+        });
+      // Restoration plans: real durations; a test already done.
+      if (payload && "expectedRestore" in payload)
+        Object.assign(payload, { expectedRestore: "4h", recoveryPoint: "24h" });
+      if (payload && "outcome" in payload && "testedAt" in payload)
+        Object.assign(payload, { testedAt: isoAt(t.clock.now() - DAY), took: "2h" });
+      const ownRevision = ownSchedule?.revision ?? ownReview?.revision ?? ownPlan?.revision;
+      if (ownRevision !== undefined && payload && "revision" in payload) payload.revision = ownRevision;
       // Confirming and reopening are the client's: the reporter does it.
       // Changes are approved by the client's approver; user groups are kept by its IT contact.
+      // Emergencies are declared by the client's IT contact, who also approves a configuration change.
       const caller =
         ticketAction === "confirm" || ticketAction === "reopen"
           ? fresh.people.member
@@ -507,7 +783,9 @@ describe("authorization walk over the OpenAPI document", () => {
             ? fresh.people.approver
             : op.path.includes("/groups")
               ? fresh.people.clientAdmin
-              : actor;
+              : op.path.endsWith("/emergencies") || op.path.endsWith("/decide")
+                ? fresh.people.it_contact
+                : actor;
       const res = await request(t, caller, {
         method: op.method as never,
         url: urlFor(
@@ -516,7 +794,9 @@ describe("authorization walk over the OpenAPI document", () => {
           {
             tokenId: created.json().token.id,
             sessionId: s!.id,
-            userId: invited.json().member.userId,
+            userId: op.path.endsWith("/oncall.ics")
+              ? fresh.people.technician.userId
+              : invited.json().member.userId,
             ...(version ? { versionId: version.id } : {}),
             ...(notificationId ? { notificationId } : {}),
             ...(ownEndpointId ? { endpointId: ownEndpointId } : {}),
@@ -524,6 +804,14 @@ describe("authorization walk over the OpenAPI document", () => {
             ...(ownChangeId ? { changeId: ownChangeId } : {}),
             ...(ownGroupId ? { groupId: ownGroupId } : {}),
             ...(ownFeedId ? { feedId: ownFeedId } : {}),
+            ...(ownSchedule ? { scheduleId: ownSchedule.id } : {}),
+            ...(ownOverrideId ? { overrideId: ownOverrideId } : {}),
+            ...(ownMethod ? { methodId: ownMethod.id } : {}),
+            ...(ownEmergency ? { emergencyId: ownEmergency.id } : {}),
+            ...(ownEmergency?.entryId ? { entryId: ownEmergency.entryId } : {}),
+            ...(ownReview ? { reviewId: ownReview.id } : {}),
+            ...(ownActionId ? { actionId: ownActionId } : {}),
+            ...(ownPlan ? { planId: ownPlan.id } : {}),
           },
           op.query,
         ),

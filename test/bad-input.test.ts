@@ -49,6 +49,14 @@ const fill = (path: string, id = "") =>
     .replace("{changeId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{groupId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{feedId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{scheduleId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{overrideId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{methodId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{emergencyId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{entryId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{reviewId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{actionId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{planId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{token}", id || "x".repeat(32) + ".ics");
 
 function expectProblem(

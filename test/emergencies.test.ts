@@ -476,6 +476,10 @@ describe("emergencies", () => {
         })
       ).status,
     ).toBe(400);
+          dueOn: "9999-12-31",
+        })
+      ).status,
+    ).toBe(400);
     // Past the end of 1 May in New York (04:00 UTC on 2 May): overdue, reported once to the owner and both sides.
     t.clock.set(Date.UTC(2026, 4, 2, 4, 1));
     await runDueOncallTimers(t.ctx);
@@ -598,6 +602,19 @@ describe("emergencies", () => {
     expect(bad.body.errors[0].path).toBe("body.criteria.0");
     const e = await declare(tenant);
     expect(e.chain[0].target).toMatch(/^escalation:/);
+    // Text that cannot be stored is refused with the field named, for any route.
+    for (const body of ["nul \u0000 byte", "half an emoji \ud83d"]) {
+      const note = await call(tenant.people.it_contact, "POST", `${base(tenant)}/${e.id}/notes`, { body });
+      expect(note.status).toBe(400);
+      expect(note.body.errors[0].path).toBe("body.body");
+    }
+    expect(
+      (
+        await call(tenant.people.it_contact, "POST", `${base(tenant)}/${e.id}/notes`, {
+          body: "whole emoji \ud83d\ude00",
+        })
+      ).status,
+    ).toBe(200);
     // Another tenant's emergency is 404.
     const other = await tenantAt(SUNDAY_2AM, "Other");
     expect((await call(other.people.it_contact, "GET", `${base(tenant)}/${e.id}`)).status).toBe(404);

@@ -209,6 +209,10 @@ describe("on-call schedules", () => {
     const paths = badRotation.body.errors.map((e: { path: string }) => e.path);
     expect(paths).toContain("body.rotations.0.start");
     expect(paths).toContain("body.rotations.0.participants.0");
+    // Ranges stay within years a schedule can mean something for.
+    const far = await call(tenant.people.providerAdmin, "GET", `${url}?from=9999-12-01T00:00:00Z&weeks=5`);
+    expect(far.status).toBe(400);
+    expect(far.body.errors[0].path).toBe("querystring.from");
     // One shared schedule per provider.
     const second = await call(tenant.people.providerAdmin, "POST", schedules(tenant), daily(tenant));
     expect(second.status).toBe(409);

@@ -739,8 +739,15 @@ export async function addReviewAction(
     const active = await requireActiveProtocol(tx.db, relationshipId, "prevention actions can be tracked");
     const zone = active.protocol.doc.timezone;
     const errors: Array<{ path: string; message: string }> = [];
-    const dueAt = endOfDay(zone, input.dueOn);
-    if (dueAt === null) errors.push({ path: "body.dueOn", message: "use a date like 2026-05-01" });
+    // Within five years: a prevention action is tracked to a date someone will really meet.
+    const year = Number(input.dueOn.slice(0, 4));
+    const nowYear = new Date(now).getUTCFullYear();
+    const dueAt = year >= nowYear - 1 && year <= nowYear + 5 ? endOfDay(zone, input.dueOn) : null;
+    if (dueAt === null)
+      errors.push({
+        path: "body.dueOn",
+        message: `use a date like ${new Date(now + 30 * DAY).toISOString().slice(0, 10)}, within the next five years`,
+      });
     else if (dueAt < now)
       errors.push({
         path: "body.dueOn",

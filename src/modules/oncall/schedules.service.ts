@@ -599,9 +599,21 @@ async function getScheduleWithin(
   };
 }
 
+/** Ranges stay within these years: schedules are about the weeks around now, not year 9999. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2200, 0, 1);
+
 export function rangeOf(now: number, q: { from?: string; to?: string; weeks?: number }) {
   const from = q.from ? Date.parse(q.from) : now;
   const to = q.to ? Date.parse(q.to) : from + (q.weeks ?? 2) * WEEK;
+  if (from < EARLIEST || from > LATEST)
+    throw fieldErrors("The range starts outside the years schedules cover.", [
+      { path: "querystring.from", message: "use a date between the years 2000 and 2200" },
+    ]);
+  if (to > LATEST)
+    throw fieldErrors("The range ends outside the years schedules cover.", [
+      { path: "querystring.to", message: "use a date before the year 2200" },
+    ]);
   if (!(to > from))
     throw fieldErrors("The range ends before it starts.", [
       { path: "querystring.to", message: "must be after from" },
