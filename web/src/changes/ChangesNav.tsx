@@ -1,13 +1,12 @@
-import { Button, Group } from "@mantine/core";
 import { IconCalendarMonth, IconList, IconUsersGroup } from "@tabler/icons-react";
-import { Link } from "react-router";
+import { SectionNav, type SectionNavItem } from "../ui/SectionNav.tsx";
 
 export type ChangesSection = "list" | "calendar" | "groups";
 
 /** The three views of the changes module, as links (each is its own address). */
 export function ChangesNav({ relationshipId, current }: { relationshipId: string; current: ChangesSection }) {
   const base = `/r/${relationshipId}/changes`;
-  const items: { key: ChangesSection; label: string; to: string; icon: React.ReactNode }[] = [
+  const items: SectionNavItem<ChangesSection>[] = [
     { key: "list", label: "Change requests", to: base, icon: <IconList size={16} aria-hidden /> },
     {
       key: "calendar",
@@ -22,22 +21,5 @@ export function ChangesNav({ relationshipId, current }: { relationshipId: string
       icon: <IconUsersGroup size={16} aria-hidden />,
     },
   ];
-  return (
-    <Group gap="xs" component="nav" aria-label="Changes" wrap="wrap">
-      {items.map((item) => (
-        <Button
-          key={item.key}
-          component={Link}
-          to={item.to}
-          size="compact-sm"
-          variant={item.key === current ? "light" : "subtle"}
-          color={item.key === current ? undefined : "gray"}
-          leftSection={item.icon}
-          aria-current={item.key === current ? "page" : undefined}
-        >
-          {item.label}
-        </Button>
-      ))}
-    </Group>
-  );
+  return <SectionNav label="Changes" items={items} current={current} />;
 }

@@ -1,8 +1,9 @@
-import { Anchor, Button, Group } from "@mantine/core";
+import { Anchor, Group } from "@mantine/core";
 import { IconAlertOctagon, IconArrowLeft, IconClipboardText } from "@tabler/icons-react";
 import { Link } from "react-router";
 import { relationshipTitle } from "../relationships/format.ts";
 import { useRelationship } from "../relationships/queries.ts";
+import { SectionNav, type SectionNavItem } from "../ui/SectionNav.tsx";
 
 export type EmergenciesSection = "emergencies" | "reviews";
 
@@ -15,7 +16,7 @@ export function EmergenciesNav({
   current: EmergenciesSection;
 }) {
   const base = `/r/${relationshipId}`;
-  const items: { key: EmergenciesSection; label: string; to: string; icon: React.ReactNode }[] = [
+  const items: SectionNavItem<EmergenciesSection>[] = [
     {
       key: "emergencies",
       label: "Emergencies",
@@ -29,24 +30,7 @@ export function EmergenciesNav({
       icon: <IconClipboardText size={16} aria-hidden />,
     },
   ];
-  return (
-    <Group gap="xs" component="nav" aria-label="Emergencies and reviews" wrap="wrap">
-      {items.map((item) => (
-        <Button
-          key={item.key}
-          component={Link}
-          to={item.to}
-          size="compact-sm"
-          variant={item.key === current ? "light" : "subtle"}
-          color={item.key === current ? undefined : "gray"}
-          leftSection={item.icon}
-          aria-current={item.key === current ? "page" : undefined}
-        >
-          {item.label}
-        </Button>
-      ))}
-    </Group>
-  );
+  return <SectionNav label="Emergencies and reviews" items={items} current={current} />;
 }
 
 /** A link back to one of the lists, for the pages under it. */

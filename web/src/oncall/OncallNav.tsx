@@ -1,6 +1,5 @@
-import { Button, Group } from "@mantine/core";
 import { IconAlarm, IconClipboardCheck, IconRestore, IconUserShield } from "@tabler/icons-react";
-import { Link } from "react-router";
+import { SectionNav } from "../ui/SectionNav.tsx";
 
 export type OncallSection = "oncall" | "emergencies" | "reviews" | "restoration";
 
@@ -17,26 +16,9 @@ export function oncallSections(relationshipId: string) {
 
 /** The sections of the on-call module as links (each is its own address), like the changes module's. */
 export function OncallNav({ relationshipId, current }: { relationshipId: string; current: OncallSection }) {
-  return (
-    <Group gap="xs" component="nav" aria-label="On-call" wrap="wrap">
-      {oncallSections(relationshipId).map((item) => {
-        const Icon = item.icon;
-        const here = item.key === current;
-        return (
-          <Button
-            key={item.key}
-            component={Link}
-            to={item.to}
-            size="compact-sm"
-            variant={here ? "light" : "subtle"}
-            color={here ? undefined : "gray"}
-            leftSection={<Icon size={16} aria-hidden />}
-            aria-current={here ? "page" : undefined}
-          >
-            {item.label}
-          </Button>
-        );
-      })}
-    </Group>
-  );
+  const items = oncallSections(relationshipId).map(({ icon: Icon, ...item }) => ({
+    ...item,
+    icon: <Icon size={16} aria-hidden />,
+  }));
+  return <SectionNav label="On-call" items={items} current={current} />;
 }

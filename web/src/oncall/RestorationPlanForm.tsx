@@ -1,11 +1,8 @@
 import "./oncall.css";
 import {
-  ActionIcon,
-  Alert,
   Anchor,
   Button,
   Card,
-  Group,
   MultiSelect,
   Radio,
   SimpleGrid,
@@ -14,17 +11,9 @@ import {
   Textarea,
   TextInput,
   Title,
-  Tooltip,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import {
-  IconArrowDown,
-  IconArrowUp,
-  IconDeviceFloppy,
-  IconPlus,
-  IconRefresh,
-  IconTrash,
-} from "@tabler/icons-react";
+import { IconPlus } from "@tabler/icons-react";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../api/problem.ts";
@@ -35,7 +24,9 @@ import { Loading } from "../ui/Loading.tsx";
 import { Page } from "../ui/Page.tsx";
 import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { fieldMessage } from "./form-errors.ts";
+import { FormFooter } from "./FormFooter.tsx";
 import { OncallNav } from "./OncallNav.tsx";
+import { OrderedRowButtons } from "./OrderedListControls.tsx";
 import { useCreateRestorationPlan, useRestorationPlan, useUpdateRestorationPlan } from "./queries.ts";
 import { type RestorationPlanDetail, type RestorationPlanInput, STRATEGIES, type Strategy } from "./types.ts";
 import { STRATEGY_LABELS } from "./words.ts";
@@ -99,14 +90,6 @@ function inputOf(d: PlanDraft): RestorationPlanInput {
     executorUserIds: d.executorUserIds,
     notes: d.notes.trim(),
   };
-}
-
-function move<T>(list: T[], from: number, to: number): T[] {
-  if (to < 0 || to >= list.length) return list;
-  const next = [...list];
-  const [item] = next.splice(from, 1);
-  next.splice(to, 0, item!);
-  return next;
 }
 
 /** `/r/:relationshipId/oncall/restoration/new`: write the restoration plan of a critical system. */
@@ -368,38 +351,12 @@ function PlanForm({
                       error={err(`runbook.${i}`)}
                     />
                     <div className="oc-row-buttons" style={{ paddingTop: 26 }}>
-                      <Tooltip label="Earlier" withArrow>
-                        <ActionIcon
-                          variant="subtle"
-                          color="gray"
-                          disabled={i === 0}
-                          aria-label={`Move step ${i + 1} earlier`}
-                          onClick={() => set({ runbook: move(draft.runbook, i, i - 1) })}
-                        >
-                          <IconArrowUp size={16} aria-hidden />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="Later" withArrow>
-                        <ActionIcon
-                          variant="subtle"
-                          color="gray"
-                          disabled={i === draft.runbook.length - 1}
-                          aria-label={`Move step ${i + 1} later`}
-                          onClick={() => set({ runbook: move(draft.runbook, i, i + 1) })}
-                        >
-                          <IconArrowDown size={16} aria-hidden />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="Remove" withArrow>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove step ${i + 1}`}
-                          onClick={() => set({ runbook: draft.runbook.filter((_, j) => j !== i) })}
-                        >
-                          <IconTrash size={16} aria-hidden />
-                        </ActionIcon>
-                      </Tooltip>
+                      <OrderedRowButtons
+                        list={draft.runbook}
+                        index={i}
+                        name={`step ${i + 1}`}
+                        onChange={(runbook) => set({ runbook })}
+                      />
                     </div>
                   </li>
                 ))}
@@ -460,37 +417,16 @@ function PlanForm({
           </Stack>
         </Card>
 
-        {Object.keys(local).length ? (
-          <Alert color="red" variant="light" role="alert" title="Some fields need attention">
-            <Text size="sm">They are marked in red above.</Text>
-          </Alert>
-        ) : null}
-        {conflict ? (
-          <Alert
-            color="yellow"
-            variant="light"
-            role="alert"
-            icon={<IconRefresh size={20} aria-hidden />}
-            title="Someone else changed this plan while you were editing it"
-          >
-            <Stack gap="xs">
-              <Text size="sm">{error.detail}</Text>
-              <Button variant="default" w="fit-content" onClick={onReload}>
-                Start again from the current plan (your edits here are dropped)
-              </Button>
-            </Stack>
-          </Alert>
-        ) : error ? (
-          <ProblemAlert error={error} title="The plan was not saved" />
-        ) : null}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onCancel} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending} leftSection={<IconDeviceFloppy size={16} aria-hidden />}>
-            {submitLabel}
-          </Button>
-        </Group>
+        <FormFooter
+          noun="plan"
+          invalid={Object.keys(local).length > 0}
+          conflict={conflict ? error : undefined}
+          error={error}
+          onReload={onReload}
+          pending={pending}
+          onCancel={onCancel}
+          submitLabel={submitLabel}
+        />
       </Stack>
     </form>
   );

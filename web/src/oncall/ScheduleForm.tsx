@@ -1,7 +1,6 @@
 import "./oncall.css";
 import {
   ActionIcon,
-  Alert,
   Button,
   Card,
   Chip,
@@ -15,22 +14,14 @@ import {
   Title,
   Tooltip,
 } from "@mantine/core";
-import {
-  IconArrowDown,
-  IconArrowUp,
-  IconDeviceFloppy,
-  IconMoon,
-  IconPlus,
-  IconRefresh,
-  IconTrash,
-  IconX,
-} from "@tabler/icons-react";
+import { IconMoon, IconPlus, IconTrash, IconX } from "@tabler/icons-react";
 import { type FormEvent, useMemo, useState } from "react";
 import { ApiError } from "../api/problem.ts";
 import { useMe, useMembers } from "../identity/queries.ts";
 import { nowInputValue, viewerZone } from "../protocol/zone.ts";
-import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { fieldMessage } from "./form-errors.ts";
+import { FormFooter } from "./FormFooter.tsx";
+import { OrderedRowButtons } from "./OrderedListControls.tsx";
 import { knownZones } from "./time.ts";
 import {
   HANDOFF_UNITS,
@@ -192,14 +183,6 @@ function inputOf(d: ScheduleDraft): ScheduleInput {
       end: r.end || null,
     })),
   };
-}
-
-function move<T>(list: T[], from: number, to: number): T[] {
-  if (to < 0 || to >= list.length) return list;
-  const next = [...list];
-  const [item] = next.splice(from, 1);
-  next.splice(to, 0, item!);
-  return next;
 }
 
 /**
@@ -391,37 +374,16 @@ export function ScheduleForm({
           </Button>
         </Stack>
 
-        {Object.keys(local).length ? (
-          <Alert color="red" variant="light" role="alert" title="Some fields need attention">
-            <Text size="sm">They are marked in red above.</Text>
-          </Alert>
-        ) : null}
-        {conflict ? (
-          <Alert
-            color="yellow"
-            variant="light"
-            role="alert"
-            icon={<IconRefresh size={20} aria-hidden />}
-            title="Someone else changed this schedule while you were editing it"
-          >
-            <Stack gap="xs">
-              <Text size="sm">{error.detail}</Text>
-              <Button variant="default" w="fit-content" onClick={onReload}>
-                Start again from the current schedule (your edits here are dropped)
-              </Button>
-            </Stack>
-          </Alert>
-        ) : error ? (
-          <ProblemAlert error={error} title="The schedule was not saved" />
-        ) : null}
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onCancel} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending} leftSection={<IconDeviceFloppy size={16} aria-hidden />}>
-            {submitLabel}
-          </Button>
-        </Group>
+        <FormFooter
+          noun="schedule"
+          invalid={Object.keys(local).length > 0}
+          conflict={conflict ? error : undefined}
+          error={error}
+          onReload={onReload}
+          pending={pending}
+          onCancel={onCancel}
+          submitLabel={submitLabel}
+        />
       </Stack>
     </form>
   );
@@ -516,40 +478,14 @@ function RotationEditor({
                           {k + 1}. {name}
                         </Text>
                         <Group gap={2} wrap="nowrap">
-                          <Tooltip label="Earlier" withArrow>
-                            <ActionIcon
-                              variant="subtle"
-                              color="gray"
-                              disabled={k === 0}
-                              aria-label={`Move ${name} earlier`}
-                              onClick={() => onChange({ participants: move(r.participants, k, k - 1) })}
-                            >
-                              <IconArrowUp size={16} aria-hidden />
-                            </ActionIcon>
-                          </Tooltip>
-                          <Tooltip label="Later" withArrow>
-                            <ActionIcon
-                              variant="subtle"
-                              color="gray"
-                              disabled={k === r.participants.length - 1}
-                              aria-label={`Move ${name} later`}
-                              onClick={() => onChange({ participants: move(r.participants, k, k + 1) })}
-                            >
-                              <IconArrowDown size={16} aria-hidden />
-                            </ActionIcon>
-                          </Tooltip>
-                          <Tooltip label="Remove" withArrow>
-                            <ActionIcon
-                              variant="subtle"
-                              color="red"
-                              aria-label={`Remove ${name} from the rotation`}
-                              onClick={() =>
-                                onChange({ participants: r.participants.filter((_, j) => j !== k) })
-                              }
-                            >
-                              <IconX size={16} aria-hidden />
-                            </ActionIcon>
-                          </Tooltip>
+                          <OrderedRowButtons
+                            list={r.participants}
+                            index={k}
+                            name={name}
+                            removeLabel={`Remove ${name} from the rotation`}
+                            removeIcon={IconX}
+                            onChange={(participants) => onChange({ participants })}
+                          />
                         </Group>
                       </Group>
                       {problem ? (
