@@ -551,7 +551,7 @@ describe("restoration plans", () => {
   it("finds the plan for a system ignoring case, for the emergency page", async () => {
     const tenant = await tenantAt(START, "Restore lookup");
     const plan = await createPlan(tenant, { system: "Core Switch", strategy: "repair_in_place" });
-    const found = await restorationPlanFor(t.ctx, tenant.relationshipId, "  core switch ");
+    const found = await restorationPlanFor(t.ctx, tenant.relationshipId, "  core switch ", null);
     expect(found).toMatchObject({
       id: plan.id,
       strategy: "repair_in_place",
@@ -559,6 +559,6 @@ describe("restoration plans", () => {
       maxAge: "180d",
       abilities: { edit: false, recordTest: false, archive: false },
     });
-    expect(await restorationPlanFor(t.ctx, tenant.relationshipId, "Mail server")).toBeNull();
+    expect(await restorationPlanFor(t.ctx, tenant.relationshipId, "Mail server", null)).toBeNull();
   });
 });

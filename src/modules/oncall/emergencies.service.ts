@@ -15,7 +15,7 @@ import { eventActor, type ServiceContext, withTransaction } from "../../core/htt
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { emitWebhookEvent, membersWithRoles, notifyUsers, publishLive } from "../../core/notify/notify.ts";
-import { relationships, users } from "../identity/identity.tables.ts";
+import { users } from "../identity/identity.tables.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import type { CompiledProtocol } from "../protocol/protocol.compile.ts";
@@ -43,9 +43,9 @@ import {
   emergencyLog,
   emergencyPages,
   incidentReviews as reviewsTable,
-  oncallCounters,
   type PagingStep,
 } from "./oncall.tables.ts";
+import { nextOncallNumber, type Parties, partiesOf } from "./oncall.shared.ts";
 import { restorationPlanFor } from "./restoration.service.ts";
 import { openReview } from "./reviews.service.ts";
 import {
@@ -60,7 +60,6 @@ import {
 export type EmergencyRow = typeof emergencies.$inferSelect;
 type LogRow = typeof emergencyLog.$inferSelect;
 type TicketRow = typeof tickets.$inferSelect;
-type Parties = { id: string; clientOrgId: string; providerOrgId: string };
 
 const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
 /** After the last step, the whole chain is paged again this many times. */
@@ -81,23 +80,6 @@ function stateConflict(e: EmergencyRow, what: string): AppError {
 }
 
 const actorUserId = (ctx: ServiceContext) => (ctx.actor?.type === "user" ? ctx.actor.userId : null);
-
-/** The next per-relationship number of an emergency or a review. */
-export async function nextOncallNumber(
-  ctx: ServiceContext,
-  relationshipId: string,
-  kind: "emergency" | "review",
-) {
-  const [row] = await ctx.db
-    .insert(oncallCounters)
-    .values({ relationshipId, kind, last: 1 })
-    .onConflictDoUpdate({
-      target: [oncallCounters.relationshipId, oncallCounters.kind],
-      set: { last: sql`${oncallCounters.last} + 1` },
-    })
-    .returning({ last: oncallCounters.last });
-  return row!.last;
-}
 
 async function loadEmergency(ctx: ServiceContext, relationshipId: string, emergencyId: string, lock = false) {
   const { row: rel, viewer } = await getRelationshipForViewer(ctx, relationshipId);
@@ -347,18 +329,6 @@ export async function processEmergencyTimer(ctx: ServiceContext, emergencyId: st
     await advance(tx, rel, active.protocol, e, now);
     return 1;
   });
-}
-
-async function partiesOf(ctx: ServiceContext, relationshipId: string): Promise<Parties> {
-  const [r] = await ctx.db
-    .select({
-      id: relationships.id,
-      clientOrgId: relationships.clientOrgId,
-      providerOrgId: relationships.providerOrgId,
-    })
-    .from(relationships)
-    .where(eq(relationships.id, relationshipId));
-  return r!;
 }
 
 /** Emergencies whose next page is due (the sweep's recovery path). */
@@ -1095,7 +1065,7 @@ export async function getEmergency(ctx: ServiceContext, relationshipId: string, 
   const [ackName] = e.acknowledgedBy
     ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, e.acknowledgedBy))
     : [];
-  const plan = await restorationPlanFor(ctx, relationshipId, e.affectedSystem);
+  const plan = await restorationPlanFor(ctx, relationshipId, e.affectedSystem, viewer);
   const me = actorUserId(ctx);
   const open = e.state !== "resolved";
   const [review] = await ctx.db

@@ -1,16 +1,17 @@
-import { computeAfter } from "../tickets/tickets.service.ts";
 import { and, asc, desc, eq, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import { appendEvent, type EventActor } from "../../core/events/events.ts";
 import { eventActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
-import { emitWebhookEvent, membersWithRoles, notifyUsers, publishLive } from "../../core/notify/notify.ts";
+import { emitWebhookEvent, notifyUsers, publishLive } from "../../core/notify/notify.ts";
 import { zoneTable } from "../../core/time/intervals.ts";
-import { relationshipViewer, type RelationshipViewer } from "../identity/identity.policy.ts";
-import { memberships, relationships, users } from "../identity/identity.tables.ts";
+import type { RelationshipViewer } from "../identity/identity.policy.ts";
+import { memberships, users } from "../identity/identity.tables.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import type { CompiledProtocol } from "../protocol/protocol.compile.ts";
 import { parseDuration } from "../protocol/protocol.durations.ts";
 import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.service.ts";
+import { computeAfter } from "../tickets/tickets.service.ts";
+import { bothSidesLeads, type Parties, partiesOf } from "./oncall.shared.ts";
 import {
   restorationPlans,
   type restorationStrategyValues,
@@ -38,7 +39,6 @@ type PlanRow = typeof restorationPlans.$inferSelect;
 type TestRow = typeof restorationTests.$inferSelect;
 type Strategy = (typeof restorationStrategyValues)[number];
 type Outcome = (typeof restorationTestOutcomeValues)[number];
-type Parties = { id: string; clientOrgId: string; providerOrgId: string };
 type Active = { protocol: CompiledProtocol } | null;
 
 const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
@@ -422,18 +422,11 @@ export async function restorationPlanFor(
   ctx: ServiceContext,
   relationshipId: string,
   system: string,
+  /** The caller's standing (null: no abilities). */
+  viewer: RelationshipViewer | null,
 ): Promise<PlanView | null> {
   const plan = await planForSystem(ctx, relationshipId, system);
   if (!plan) return null;
-  const [rel] = await ctx.db
-    .select({
-      id: relationships.id,
-      clientOrgId: relationships.clientOrgId,
-      providerOrgId: relationships.providerOrgId,
-    })
-    .from(relationships)
-    .where(eq(relationships.id, relationshipId));
-  const viewer = ctx.actor && rel ? relationshipViewer(ctx.actor, rel) : null;
   const active = await loadActiveProtocol(ctx.db, relationshipId);
   const [view] = await present(ctx, [plan], active, abilitiesFor(viewer));
   return view!;
@@ -714,14 +707,6 @@ export async function recordRestorationTest(
 // ---------------------------------------------------------------------------------------------
 // The stale sweep
 
-/** Who hears that a plan went stale: the client's IT contacts and executives, the provider's account managers and senior technicians. */
-async function staleRecipients(ctx: ServiceContext, rel: Parties): Promise<string[]> {
-  return [
-    ...(await membersWithRoles(ctx.db, [rel.clientOrgId], ["it_contact", "executive"])),
-    ...(await membersWithRoles(ctx.db, [rel.providerOrgId], ["account_manager", "senior_technician"])),
-  ];
-}
-
 /**
  * Tells both sides, once, that one plan went stale. Under the plan's row lock (skipping a plan
  * another worker holds): `stale_at` is recomputed under the protocol in effect first, so a plan a
@@ -752,20 +737,13 @@ async function announceStale(ctx: ServiceContext, planId: string): Promise<boole
         .where(eq(restorationPlans.id, plan.id));
       return false;
     }
-    const [rel] = await tx.db
-      .select({
-        id: relationships.id,
-        clientOrgId: relationships.clientOrgId,
-        providerOrgId: relationships.providerOrgId,
-      })
-      .from(relationships)
-      .where(eq(relationships.id, plan.relationshipId));
+    const rel = await partiesOf(tx, plan.relationshipId);
     const tz = active!.protocol.timezone;
     const maxAge = maxAgeOf(active)!;
     const since = plan.lastTestedAt
       ? `Its last successful test was on ${localDate(tz, plan.lastTestedAt.getTime())}, longer ago than the ${maxAge} the protocol allows.`
       : `It has never been tested; the protocol asks for a restoration test at least every ${maxAge}.`;
-    await notifyUsers(tx, await staleRecipients(tx, rel!), {
+    await notifyUsers(tx, await bothSidesLeads(tx, rel), {
       relationshipId: plan.relationshipId,
       kind: "restoration.stale",
       subject: `Restoration plan untested: ${plan.system}`,

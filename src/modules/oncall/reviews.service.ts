@@ -13,7 +13,7 @@ import { events } from "../../core/events/events.tables.ts";
 import { eventActor, type ServiceContext, withTransaction } from "../../core/http/context.ts";
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
-import { emitWebhookEvent, membersWithRoles, notifyUsers, publishLive } from "../../core/notify/notify.ts";
+import { emitWebhookEvent, notifyUsers, publishLive } from "../../core/notify/notify.ts";
 import { zoneTable } from "../../core/time/intervals.ts";
 import { parseDay } from "../../core/time/holidays.ts";
 import { memberships, organizations, relationships, users } from "../identity/identity.tables.ts";
@@ -23,7 +23,8 @@ import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.
 import { computeAfter } from "../tickets/tickets.service.ts";
 import { ticketEntries, tickets } from "../tickets/tickets.tables.ts";
 import { emergencyRefusals, mayAttempt } from "./oncall.policy.ts";
-import { emergencies, incidentReviews, oncallCounters, reviewActions } from "./oncall.tables.ts";
+import { bothSidesLeads, nextOncallNumber, type Parties, partiesOf } from "./oncall.shared.ts";
+import { emergencies, incidentReviews, reviewActions } from "./oncall.tables.ts";
 import {
   renderReviewMarkdown,
   renderReviewPdf,
@@ -35,7 +36,6 @@ type ReviewRow = typeof incidentReviews.$inferSelect;
 type ActionRow = typeof reviewActions.$inferSelect;
 type TicketRow = typeof tickets.$inferSelect;
 type EmergencyRow = typeof emergencies.$inferSelect;
-type Parties = { id: string; clientOrgId: string; providerOrgId: string };
 
 const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
 const DAY = 86_400_000;
@@ -48,28 +48,6 @@ const actorUserId = (ctx: ServiceContext) => (ctx.actor?.type === "user" ? ctx.a
 
 function fieldErrors(summary: string, errors: Array<{ path: string; message: string }>): AppError {
   return new AppError("validation_failed", summary, { errors });
-}
-
-async function partiesOf(ctx: ServiceContext, relationshipId: string): Promise<Parties> {
-  const [r] = await ctx.db
-    .select({
-      id: relationships.id,
-      clientOrgId: relationships.clientOrgId,
-      providerOrgId: relationships.providerOrgId,
-    })
-    .from(relationships)
-    .where(eq(relationships.id, relationshipId));
-  return r!;
-}
-
-/** Both sides' leads: the client's IT contact and executive, the provider's account managers and senior technicians. */
-async function leads(ctx: ServiceContext, rel: Parties): Promise<string[]> {
-  return [
-    ...new Set([
-      ...(await membersWithRoles(ctx.db, [rel.clientOrgId], ["it_contact", "executive"])),
-      ...(await membersWithRoles(ctx.db, [rel.providerOrgId], ["account_manager", "senior_technician"])),
-    ]),
-  ];
 }
 
 async function record(
@@ -157,19 +135,12 @@ export async function openReview(
   if (existing) return;
   const within = active.protocol.doc.emergencies.post_incident_review_within;
   const dueAt = computeAfter(active.protocol, now, within);
-  const [counter] = await ctx.db
-    .insert(oncallCounters)
-    .values({ relationshipId: ticket.relationshipId, kind: "review", last: 1 })
-    .onConflictDoUpdate({
-      target: [oncallCounters.relationshipId, oncallCounters.kind],
-      set: { last: sql`${oncallCounters.last} + 1` },
-    })
-    .returning({ last: oncallCounters.last });
+  const number = await nextOncallNumber(ctx, ticket.relationshipId, "review");
   const [r] = await ctx.db
     .insert(incidentReviews)
     .values({
       relationshipId: ticket.relationshipId,
-      number: counter!.last,
+      number,
       ticketId: ticket.id,
       emergencyId: emergency?.id ?? null,
       title: emergency?.title ?? ticket.title,
@@ -190,7 +161,7 @@ export async function openReview(
     now,
   );
   const rel = await partiesOf(ctx, ticket.relationshipId);
-  const people = new Set(await leads(ctx, rel));
+  const people = new Set(await bothSidesLeads(ctx, rel));
   if (emergency?.acknowledgedBy) people.add(emergency.acknowledgedBy);
   if (ticket.assigneeId) people.add(ticket.assigneeId);
   await notifyUsers(ctx, people, {
@@ -708,7 +679,7 @@ export async function signReview(
       },
       now,
     );
-    await notifyUsers(tx, await leads(tx, rel), {
+    await notifyUsers(tx, await bothSidesLeads(tx, rel), {
       relationshipId,
       kind: other ? "review.finished" : "review.signed",
       subject: other
@@ -856,7 +827,7 @@ export async function processReviewTimer(ctx: ServiceContext, reviewId: string):
     const now = tx.clock.now();
     let fired = 0;
     const rel = await partiesOf(tx, r.relationshipId);
-    const both = await leads(tx, rel);
+    const both = await bothSidesLeads(tx, rel);
     if (r.state === "open" && !r.overdueNotifiedAt && r.dueAt.getTime() <= now) {
       await tx.db
         .update(incidentReviews)
