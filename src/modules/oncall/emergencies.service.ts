@@ -45,7 +45,7 @@ import {
   incidentReviews as reviewsTable,
   type PagingStep,
 } from "./oncall.tables.ts";
-import { nextOncallNumber, type Parties, partiesOf } from "./oncall.shared.ts";
+import { iso, nextOncallNumber, type Parties, partiesOf } from "./oncall.shared.ts";
 import { restorationPlanFor } from "./restoration.service.ts";
 import { openReview } from "./reviews.service.ts";
 import {
@@ -65,8 +65,6 @@ const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
 /** After the last step, the whole chain is paged again this many times. */
 const MAX_REPEATS = 3;
 
-const iso = (t: number | Date | null | undefined) =>
-  t === null || t === undefined ? null : new Date(t).toISOString();
 export const emergencyLabel = (e: Pick<EmergencyRow, "number" | "title">) => `EMG-${e.number} ${e.title}`;
 const link = (e: Pick<EmergencyRow, "relationshipId" | "id">) => `/r/${e.relationshipId}/emergencies/${e.id}`;
 

@@ -5,6 +5,10 @@ import { membersWithRoles } from "../../core/notify/notify.ts";
 import { relationships } from "../identity/identity.tables.ts";
 import { oncallCounters } from "./oncall.tables.ts";
 
+/** An instant (ms or Date) as ISO text, null kept. */
+export const iso = (t: number | Date | null | undefined): string | null =>
+  t === null || t === undefined ? null : new Date(t).toISOString();
+
 export type Parties = { id: string; clientOrgId: string; providerOrgId: string };
 
 /** The two organizations of a relationship, for work that runs without a viewer (timers). */

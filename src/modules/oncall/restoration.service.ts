@@ -11,7 +11,7 @@ import type { CompiledProtocol } from "../protocol/protocol.compile.ts";
 import { parseDuration } from "../protocol/protocol.durations.ts";
 import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.service.ts";
 import { computeAfter } from "../tickets/tickets.service.ts";
-import { bothSidesLeads, type Parties, partiesOf } from "./oncall.shared.ts";
+import { bothSidesLeads, iso, type Parties, partiesOf } from "./oncall.shared.ts";
 import {
   restorationPlans,
   type restorationStrategyValues,
@@ -131,8 +131,6 @@ export interface PlanDetailView extends PlanView {
     createdAt: string;
   }[];
 }
-
-const iso = (d: Date | number | null) => (d === null ? null : new Date(d).toISOString());
 
 /** Presents plans with their executors' names and latest tests, in a few queries. */
 async function present(

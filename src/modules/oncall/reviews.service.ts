@@ -23,7 +23,7 @@ import { loadActiveProtocol, requireActiveProtocol } from "../protocol/protocol.
 import { computeAfter } from "../tickets/tickets.service.ts";
 import { ticketEntries, tickets } from "../tickets/tickets.tables.ts";
 import { emergencyRefusals, mayAttempt } from "./oncall.policy.ts";
-import { bothSidesLeads, nextOncallNumber, type Parties, partiesOf } from "./oncall.shared.ts";
+import { bothSidesLeads, iso, nextOncallNumber, type Parties, partiesOf } from "./oncall.shared.ts";
 import { emergencies, incidentReviews, reviewActions } from "./oncall.tables.ts";
 import {
   renderReviewMarkdown,
@@ -40,8 +40,6 @@ type EmergencyRow = typeof emergencies.$inferSelect;
 const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
 const DAY = 86_400_000;
 
-const iso = (t: number | Date | null | undefined) =>
-  t === null || t === undefined ? null : new Date(t).toISOString();
 const label = (r: Pick<ReviewRow, "number" | "title">) => `PIR-${r.number} ${r.title}`;
 const link = (r: Pick<ReviewRow, "relationshipId" | "id">) => `/r/${r.relationshipId}/reviews/${r.id}`;
 const actorUserId = (ctx: ServiceContext) => (ctx.actor?.type === "user" ? ctx.actor.userId : null);

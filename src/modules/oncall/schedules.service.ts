@@ -12,6 +12,7 @@ import { orgMembership } from "../identity/identity.policy.ts";
 import { memberships, organizations, relationships, users } from "../identity/identity.tables.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
 import { renderShiftsCalendar } from "./oncall.ics.ts";
+import { iso } from "./oncall.shared.ts";
 import { mayManageSchedules, scheduleRefusal } from "./oncall.policy.ts";
 import {
   gapsBetween,
@@ -32,9 +33,6 @@ const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 /** The longest range a timeline or export covers. */
 const MAX_RANGE = 400 * DAY;
-
-const iso = (t: number | Date | null | undefined) =>
-  t === null || t === undefined ? null : new Date(t).toISOString();
 
 export const defaultLayerName = (layer: number) =>
   layer === 1 ? "Primary" : layer === 2 ? "Secondary" : `Level ${layer}`;
