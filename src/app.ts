@@ -40,6 +40,7 @@ import { resolveToken } from "./modules/identity/tokens.service.ts";
 import { registerTicketRoutes } from "./modules/tickets/tickets.routes.ts";
 import { registerChangeRoutes } from "./modules/changes/changes.routes.ts";
 import { registerOncallRoutes } from "./modules/oncall/oncall.routes.ts";
+import { registerTouchpointRoutes } from "./modules/touchpoints/touchpoints.routes.ts";
 import { inboundEmailRoutes, registerIntakeRoutes } from "./modules/tickets/intake.routes.ts";
 import { defaultIntakeDomain } from "./modules/tickets/intake.service.ts";
 
@@ -213,6 +214,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
       registerIntakeRoutes(typed, { domain: config.intakeDomain || defaultIntakeDomain(config.publicUrl) });
       registerChangeRoutes(typed);
       registerOncallRoutes(typed);
+      registerTouchpointRoutes(typed);
     },
     { prefix: "/api/v1" },
   );

@@ -9,6 +9,7 @@ import { purgeExpiredAuthData } from "./modules/identity/auth.service.ts";
 import { registerTicketJobs, sweepTicketTimers } from "./modules/tickets/tickets.jobs.ts";
 import { registerChangeJobs, sweepChangeTimers } from "./modules/changes/changes.jobs.ts";
 import { registerOncallJobs, sweepOncallTimers } from "./modules/oncall/oncall.jobs.ts";
+import { registerTouchpointJobs, sweepTouchpointTimers } from "./modules/touchpoints/touchpoints.jobs.ts";
 
 const UPKEEP_EVERY_MS = 10 * 60_000;
 
@@ -47,6 +48,7 @@ export async function startWorker(
   await registerTicketJobs(jobs.boss, { ctx, log, concurrency: opts.timerConcurrency });
   await registerChangeJobs(jobs.boss, { ctx, log });
   await registerOncallJobs(jobs.boss, { ctx, log });
+  await registerTouchpointJobs(jobs.boss, { ctx, log });
   await registerNotifyJobs(jobs.boss, {
     db: database.db,
     clock,
@@ -62,6 +64,7 @@ export async function startWorker(
         await sweepTicketTimers(ctx, log);
         await sweepChangeTimers(ctx, log);
         await sweepOncallTimers(ctx, log);
+        await sweepTouchpointTimers(ctx, log);
         await deliverDue(database.db, clock, transports);
       } catch (err) {
         log.error({ err }, "sweep failed; the next one retries");

@@ -11,6 +11,7 @@ import { createToken } from "../modules/identity/tokens.service.ts";
 import { loadDemoTickets } from "./demo-tickets.ts";
 import { loadDemoChanges } from "./demo-changes.ts";
 import { type DemoOncallCounts, loadDemoOncall } from "./demo-oncall.ts";
+import { type DemoTouchpointCounts, loadDemoTouchpoints } from "./demo-touchpoints.ts";
 import {
   createProtocolDraft,
   defaultProtocolTemplate,
@@ -190,6 +191,7 @@ export async function loadDemo(now: ServiceContext): Promise<{
   relationships: number;
   tickets: number;
   oncall: DemoOncallCounts;
+  touchpoints: DemoTouchpointCounts;
 }> {
   const ctx = daysAgo(now, 30);
   const [clash] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, advisor.email));
@@ -237,12 +239,14 @@ export async function loadDemo(now: ServiceContext): Promise<{
   const tickets = await loadDemoTickets(now, rels);
   await loadDemoChanges(now, rels);
   const oncall = await loadDemoOncall(now, rels);
+  const touchpoints = await loadDemoTouchpoints(now, rels);
   return {
     organizations: orgs.length,
     people: everyone.length,
     relationships: relationshipsToCreate.length,
     tickets,
     oncall,
+    touchpoints,
   };
 }
 

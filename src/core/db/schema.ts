@@ -7,3 +7,4 @@ export * from "../../modules/tickets/tickets.tables.ts";
 export * from "../../modules/tickets/intake.tables.ts";
 export * from "../../modules/changes/changes.tables.ts";
 export * from "../../modules/oncall/oncall.tables.ts";
+export * from "../../modules/touchpoints/touchpoints.tables.ts";

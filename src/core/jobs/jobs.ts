@@ -18,6 +18,8 @@ export const queueNames = {
   changeTimer: "change-timer",
   /** Page the next step of an emergency's chain, or report a review or action item overdue. */
   oncallTimer: "oncall-timer",
+  /** Send a touchpoint meeting's agenda at its time, or report an action item overdue. */
+  touchpointTimer: "touchpoint-timer",
   /** Deliver one outbound message (email or webhook). */
   deliver: "outbox-deliver",
   /** Every minute: fire whatever is overdue and was not woken (recovery), close resolved tickets. */
@@ -109,6 +111,13 @@ const queueSettings: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
     expireInSeconds: 60,
   },
   [queueNames.oncallTimer]: {
+    policy: "stately",
+    retryLimit: 20,
+    retryDelay: 1,
+    retryBackoff: true,
+    expireInSeconds: 60,
+  },
+  [queueNames.touchpointTimer]: {
     policy: "stately",
     retryLimit: 20,
     retryDelay: 1,

@@ -140,7 +140,11 @@ export function knownZone(name: string): string {
   }
   const zone = zoneNames.get(name.toLowerCase());
   if (!zone) throw new Error(`No VTIMEZONE is known for the time zone ${JSON.stringify(name)}.`);
-  return zone;
+  // A linked name (Europe/Stockholm, Asia/Calcutta) gets the VTIMEZONE of the zone it links to,
+  // whose TZID is that zone's name; events must name the same TZID or clients read them as
+  // floating times. The linked zone has the same rules, so its name is the one to write.
+  const tzid = /^TZID:(.+)$/m.exec(vtimezone(zone))?.[1]?.trim();
+  return tzid ?? zone;
 }
 
 /** The VTIMEZONE block of a zone, for ical-generator's timezone generator. */
@@ -159,4 +163,17 @@ function vtimezone(zone: string): string {
 export function text(s: string): string {
   // eslint-disable-next-line no-control-regex -- removing control characters is the point
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+}
+
+/**
+ * A parameter value (CN): parameters have no escape mechanism (RFC 5545 3.2), so a double quote
+ * would end the quoted value, a backslash is read literally (ical-generator doubles it) and line
+ * breaks cannot be folded in. They are replaced with look-alikes.
+ */
+export function paramText(s: string): string {
+  return text(s)
+    .replace(/"/g, "'")
+    .replace(/\\/g, "/")
+    .replace(/[\r\n\t]+/g, " ")
+    .trim();
 }

@@ -4,7 +4,7 @@
  * slower than the queries; it asks Intl only for the zone's UTC offset, sampled once per zone into a
  * table of transitions, and does the rest with arithmetic.
  */
-import { DAY_MS, dayNumber } from "./holidays.ts";
+import { DAY_MS, dayNumber, parseDay } from "./holidays.ts";
 
 const HOUR_MS = 3_600_000;
 const OFFSET_RE = /GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -227,4 +227,11 @@ export function buildYear(
     }
   }
   return chunk;
+}
+
+/** The last instant of a local calendar day ("2026-05-01") in a zone, or null for text that is not a date. */
+export function endOfLocalDay(zone: string, day: string): number | null {
+  const d = parseDay(day);
+  if (d === undefined) return null;
+  return zoneTable(zone).wallToInstant((d + 1) * DAY_MS) - 1;
 }

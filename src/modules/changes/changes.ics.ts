@@ -6,7 +6,7 @@ import {
   ICalEventStatus,
   ICalEventTransparency,
 } from "ical-generator";
-import { eventTimes, instant, knownZone, newCalendar, text } from "../../core/notify/ical.ts";
+import { eventTimes, instant, knownZone, newCalendar, text, paramText } from "../../core/notify/ical.ts";
 
 /**
  * The iCalendar side of change management, as pure functions: the subscription feed of a
@@ -198,17 +198,4 @@ function describeChange(c: CalendarChange): string {
   if (description) lines.push("", description);
   lines.push("", c.url);
   return lines.join("\n");
-}
-
-/**
- * Parameter values (CN) have no escape mechanism (RFC 5545 3.2): a double quote would end the
- * quoted value, a backslash is read literally (ical-generator doubles it), line breaks cannot be
- * folded in. Replace them with look-alikes.
- */
-function paramText(s: string): string {
-  return text(s)
-    .replace(/"/g, "'")
-    .replace(/\\/g, "/")
-    .replace(/[\r\n\t]+/g, " ")
-    .trim();
 }

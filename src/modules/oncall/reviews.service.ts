@@ -14,8 +14,7 @@ import { eventActor, type ServiceContext, withTransaction } from "../../core/htt
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { emitWebhookEvent, notifyUsers, publishLive } from "../../core/notify/notify.ts";
-import { zoneTable } from "../../core/time/intervals.ts";
-import { parseDay } from "../../core/time/holidays.ts";
+import { endOfLocalDay } from "../../core/time/intervals.ts";
 import { memberships, organizations, relationships, users } from "../identity/identity.tables.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
@@ -690,13 +689,6 @@ export async function signReview(
   });
 }
 
-/** End of a local date in the zone, as an instant: actions are due by the end of their day. */
-function endOfDay(zone: string, day: string): number | null {
-  const d = parseDay(day);
-  if (d === undefined) return null;
-  return zoneTable(zone).wallToInstant((d + 1) * DAY) - 1;
-}
-
 export async function addReviewAction(
   ctx: ServiceContext,
   relationshipId: string,
@@ -711,7 +703,7 @@ export async function addReviewAction(
     // Within five years: a prevention action is tracked to a date someone will really meet.
     const year = Number(input.dueOn.slice(0, 4));
     const nowYear = new Date(now).getUTCFullYear();
-    const dueAt = year >= nowYear - 1 && year <= nowYear + 5 ? endOfDay(zone, input.dueOn) : null;
+    const dueAt = year >= nowYear - 1 && year <= nowYear + 5 ? endOfLocalDay(zone, input.dueOn) : null;
     if (dueAt === null)
       errors.push({
         path: "body.dueOn",

@@ -17,6 +17,7 @@ import { diffProtocols } from "./protocol.diff.ts";
 import type { Severity } from "./protocol.document.ts";
 import { protocolSignatures, protocolVersions } from "./protocol.tables.ts";
 import { type Members, type Problem, validateProtocolText } from "./protocol.validate.ts";
+import { syncTouchpointSeries } from "../touchpoints/series.service.ts";
 
 /**
  * Protocol versions: draft → proposed → signed by both sides → active (the previous active
@@ -526,6 +527,8 @@ export async function signProtocolVersion(
     );
     // Open tickets now run on the new version: deadlines recomputed, pauses already accrued kept.
     await recomputeOpenTickets(tx, relationshipId);
+    // The touchpoint meetings follow it too: started, or replaced when their terms changed.
+    await syncTouchpointSeries(tx, relationshipId, now);
     await tellParties(tx, rel, row, "protocol.activated", {
       subject: `${rel.name}: protocol version ${row.number} is now in effect`,
       body: `Both sides have signed version ${row.number} of the protocol${previous ? `; it replaces version ${previous.number}` : ""}. Clocks, escalations and notices now follow it.`,
