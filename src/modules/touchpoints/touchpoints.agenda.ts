@@ -45,6 +45,8 @@ export interface AgendaInput {
   asOf: number;
   /** Start of the following meeting: "the next period" of planned changes ends there. */
   nextPeriodEnd: number;
+  /** Escalation level names by id, from the protocol ("account_manager" → "Account manager"). */
+  levelNames: Record<string, string>;
 }
 
 const severityOrder = ["critical", "high", "medium", "low"] as const;
@@ -96,6 +98,7 @@ export async function assembleAgenda(db: Db, input: AgendaInput): Promise<BareSe
   const at = (t: number) => formatLocal(zone, t);
   const sinceNote = `Since ${at(since)}`;
   const ticketLink = (id: string) => `/r/${rel}/tickets/${id}`;
+  const levelName = (id: string | null) => (id ? (input.levelNames[id] ?? id) : "the next level");
 
   // ---- tickets: earlier ones still open or resolved since, and new ones ----
   const ticketRows = await db
@@ -148,13 +151,13 @@ export async function assembleAgenda(db: Db, input: AgendaInput): Promise<BareSe
   const breaches = new Map<string, string[]>();
   const escalations = new Map<string, string>();
   for (const e of ticketEvents) {
-    const after = (e.after ?? {}) as { clock?: string; levelName?: string; to?: string };
+    const after = (e.after ?? {}) as { clock?: string; escalationLevel?: string };
     if (e.action === "ticket.breached") {
       const list = breaches.get(e.subjectId!) ?? [];
       const flag = `${capital(after.clock ?? "SLA")} target missed`;
       if (!list.includes(flag)) list.push(flag);
       breaches.set(e.subjectId!, list);
-    } else escalations.set(e.subjectId!, after.levelName ?? after.to ?? "the next level");
+    } else escalations.set(e.subjectId!, levelName(after.escalationLevel ?? null));
   }
   const ticketItem = (section: string, t: (typeof ticketRows)[number], group: string | null): BareItem => ({
     key: `${section}:ticket:${t.id}`,
@@ -170,7 +173,7 @@ export async function assembleAgenda(db: Db, input: AgendaInput): Promise<BareSe
     flags: [
       ...(breaches.get(t.id) ?? []),
       ...(t.escalationLevel && !["resolved", "closed"].includes(t.state)
-        ? [`Escalated: ${t.escalationLevel}`]
+        ? [`Escalated to ${levelName(t.escalationLevel)}`]
         : []),
     ],
     link: ticketLink(t.id),

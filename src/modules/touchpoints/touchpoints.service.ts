@@ -237,7 +237,10 @@ interface Snapshot {
 }
 
 /** The period a meeting's agenda covers and what comes after it. */
-async function agendaWindow(db: Db, m: MeetingRow): Promise<Omit<AgendaInput, "asOf" | "timeZone">> {
+async function agendaWindow(
+  db: Db,
+  m: MeetingRow,
+): Promise<Omit<AgendaInput, "asOf" | "timeZone" | "levelNames">> {
   const [lastHeld] = await db
     .select({ start: touchpointMeetings.start })
     .from(touchpointMeetings)
@@ -281,7 +284,11 @@ async function agendaWindow(db: Db, m: MeetingRow): Promise<Omit<AgendaInput, "a
 
 async function buildSnapshot(db: Db, m: MeetingRow, timeZone: string, now: number): Promise<Snapshot> {
   const window = await agendaWindow(db, m);
-  const sections = await assembleAgenda(db, { ...window, timeZone, asOf: now });
+  const active = await loadActiveProtocol(db, m.relationshipId);
+  const levelNames = Object.fromEntries(
+    (active?.protocol.doc.escalation.levels ?? []).map((l) => [l.id, l.name]),
+  );
+  const sections = await assembleAgenda(db, { ...window, timeZone, asOf: now, levelNames });
   return {
     since: window.since,
     until: Math.min(now, m.start.getTime()),
