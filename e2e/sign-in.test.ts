@@ -136,7 +136,7 @@ describe("signing in and following a relationship", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     const menu = page.getByRole("button", { name: "Open navigation" });
     await menu.click();
-    await nav.getByRole("link", { name: /Touchpoints/ }).waitFor();
+    await nav.getByRole("link", { name: /Reports/ }).waitFor();
     // Ben is an end user without admin rights: no API tokens, no People pages.
     expect(await nav.getByRole("link", { name: "API tokens" }).count()).toBe(0);
     expect(await nav.getByRole("link", { name: /^People — / }).count()).toBe(0);
@@ -144,11 +144,14 @@ describe("signing in and following a relationship", () => {
     await nav.getByRole("link", { name: "Restoration plans" }).waitFor();
     expect(await nav.getByRole("link", { name: /^On-call schedules — / }).count()).toBe(0);
 
+    // The meetings are not for end users: no Touchpoints section.
+    expect(await nav.getByRole("group", { name: "Touchpoints" }).count()).toBe(0);
+
     // A module that is not built yet says so, and choosing it closes the navigation.
-    await nav.getByRole("link", { name: /Touchpoints/ }).click();
-    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/touchpoints$/);
-    await page.getByRole("heading", { level: 1, name: "Touchpoints" }).waitFor();
-    await page.getByText("Touchpoints is not available yet").waitFor();
+    await nav.getByRole("link", { name: /Reports/ }).click();
+    await page.waitForURL(/\/r\/[0-9a-f-]{36}\/reports$/);
+    await page.getByRole("heading", { level: 1, name: "Reports" }).waitFor();
+    await page.getByText("Reports is not available yet").waitFor();
     await page.getByRole("button", { name: "Open navigation" }).waitFor();
   });
 });

@@ -13,6 +13,7 @@ import { NewChangePage } from "./changes/NewChangePage.tsx";
 import { RecordChangePage } from "./changes/RecordChangePage.tsx";
 import { emergencyRoutes } from "./emergencies/routes.tsx";
 import { oncallRoutes } from "./oncall/routes.tsx";
+import { touchpointRoutes } from "./touchpoints/routes.tsx";
 import { OrganizationAuditPage } from "./audit/OrganizationAuditPage.tsx";
 import { RelationshipAuditPage } from "./audit/RelationshipAuditPage.tsx";
 import { AccountPage } from "./identity/AccountPage.tsx";
@@ -75,6 +76,7 @@ export function App() {
               <Route path="r/:relationshipId/changes/:changeId" element={<ChangePage />} />
               {emergencyRoutes()}
               {oncallRoutes()}
+              {touchpointRoutes()}
               <Route path="relationships/:relationshipId/*" element={<ApiPathRedirect />} />
               <Route path="r/:relationshipId/:module" element={<UpcomingModulePage />} />
               <Route path="org/:orgId/people" element={<PeoplePage />} />

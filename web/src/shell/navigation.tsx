@@ -19,12 +19,12 @@ import { Link, useLocation } from "react-router";
 import type { MembershipSummary } from "../identity/types.ts";
 import { oncallSections } from "../oncall/OncallNav.tsx";
 import type { Relationship } from "../relationships/types.ts";
+import { touchpointSections } from "../touchpoints/TouchpointsNav.tsx";
 import { UPCOMING_MODULES, type UpcomingModuleKey } from "./upcoming.ts";
 
 /** One icon per module not built yet (and Changes), shared by the navbar and the module pages. */
 export const MODULE_ICONS: Record<UpcomingModuleKey, Icon> = {
   changes: IconCalendarEvent,
-  touchpoints: IconUsersGroup,
   reports: IconPresentationAnalytics,
   scope: IconClipboardList,
   selection: IconScale,
@@ -32,6 +32,9 @@ export const MODULE_ICONS: Record<UpcomingModuleKey, Icon> = {
 
 /** The on-call module's icon: schedules, emergencies, reviews and restoration plans. */
 export const ONCALL_ICON: Icon = IconUrgent;
+
+/** The touchpoints module's icon: the meetings, their action items and the business dates. */
+export const TOUCHPOINTS_ICON: Icon = IconUsersGroup;
 
 interface NavItem {
   label: string;
@@ -50,6 +53,7 @@ interface NavItem {
 export function relationshipNavItems(relationship: Relationship): NavItem[] {
   const base = `/r/${relationship.id}`;
   const oncall = oncallSections(relationship.id);
+  const touchpoints = touchpointSections(relationship.id);
   const items: NavItem[] = [
     { label: "Overview", to: base, icon: IconLayoutDashboard, exact: true },
     { label: "Protocol", to: `${base}/protocol`, icon: IconFileCertificate },
@@ -67,6 +71,22 @@ export function relationshipNavItems(relationship: Relationship): NavItem[] {
       })),
     },
   ];
+  // The meetings are for the people who attend them: every role but the client's end users.
+  if (!(relationship.viewer.side === "client" && relationship.viewer.role === "member"))
+    items.push({
+      label: "Touchpoints",
+      to: `${base}/touchpoints`,
+      icon: TOUCHPOINTS_ICON,
+      children: touchpoints.map((s) => ({
+        label: s.label,
+        to: s.to,
+        icon: s.icon,
+        // A meeting's page (…/touchpoints/meetings/:id) belongs to Meetings; the other sections are their own.
+        ...(s.key === "meetings"
+          ? { except: [`${base}/touchpoints/actions`, `${base}/touchpoints/dates`] }
+          : {}),
+      })),
+    });
   // Changes is built; the list of upcoming modules still names it for the pages that describe it.
   for (const module of UPCOMING_MODULES.filter((m) => m.key !== "changes")) {
     items.push({

@@ -11,7 +11,7 @@ export interface UpcomingModule {
   describe: (parties: { client: string; provider: string }) => string;
 }
 
-export type UpcomingModuleKey = "changes" | "touchpoints" | "reports" | "scope" | "selection";
+export type UpcomingModuleKey = "changes" | "reports" | "scope" | "selection";
 
 export const UPCOMING_MODULES: readonly UpcomingModule[] = [
   {
@@ -19,12 +19,6 @@ export const UPCOMING_MODULES: readonly UpcomingModule[] = [
     label: "Changes",
     describe: ({ client, provider }) =>
       `Changes ${provider} plans to ${client}'s environment — what, why, impact and a proposed time — for ${client} to approve or reschedule, with advance, day-before, live and post-change notices sent on schedule. Routine patches can run under standing approval inside agreed maintenance windows.`,
-  },
-  {
-    key: "touchpoints",
-    label: "Touchpoints",
-    describe: ({ client, provider }) =>
-      `The regular meetings between ${client} and ${provider} at the agreed cadence, with a structured agenda — open issues, new issues, planned changes, escalations, upcoming business needs — and action items with owners and due dates.`,
   },
   {
     key: "reports",
