@@ -56,6 +56,7 @@ export function AgendaView({ relationshipId, d }: { relationshipId: string; d: M
   const [assigning, setAssigning] = useState<AgendaItem | null>(null);
   const [completing, setCompleting] = useState<ActionItem | null>(null);
   const [removing, setRemoving] = useState<AgendaItem | null>(null);
+  const [withdrawing, setWithdrawing] = useState<Decision | null>(null);
   const zone = d.timeZone;
   const a = d.agenda;
   const handlers: ItemHandlers = {
@@ -63,6 +64,7 @@ export function AgendaView({ relationshipId, d }: { relationshipId: string; d: M
     onAssign: setAssigning,
     onComplete: setCompleting,
     onRemove: setRemoving,
+    onWithdraw: setWithdrawing,
   };
   const empty = a.sections.every((s) => s.items.length === 0);
   return (
@@ -146,6 +148,12 @@ export function AgendaView({ relationshipId, d }: { relationshipId: string; d: M
         item={removing}
         onClose={() => setRemoving(null)}
       />
+      <WithdrawDecisionModal
+        relationshipId={relationshipId}
+        meetingId={d.meeting.id}
+        decision={withdrawing}
+        onClose={() => setWithdrawing(null)}
+      />
     </Stack>
   );
 }
@@ -155,6 +163,7 @@ interface ItemHandlers {
   onAssign: (item: AgendaItem) => void;
   onComplete: (action: ActionItem) => void;
   onRemove: (item: AgendaItem) => void;
+  onWithdraw: (decision: Decision) => void;
 }
 
 /** Items in their sub-groups, in the order the server gave them (a group's first item places it). */
@@ -302,9 +311,22 @@ function AgendaItemView({
                   <Text size="sm" className="tp-text">
                     {dec.text}
                   </Text>
-                  <Text size="xs" c="dimmed">
-                    {dec.recordedByName}
-                  </Text>
+                  <Group gap="xs">
+                    <Text size="xs" c="dimmed">
+                      {dec.recordedByName}
+                    </Text>
+                    {write ? (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => handlers.onWithdraw(dec)}
+                        aria-label={`Withdraw the decision “${dec.text}”`}
+                      >
+                        Withdraw
+                      </Button>
+                    ) : null}
+                  </Group>
                 </li>
               ))}
             </ul>
@@ -643,6 +665,49 @@ function RemoveItemModal({
       “{item?.title}” is taken off this meeting&apos;s agenda
       {item?.minutes || item?.decisions.length || item?.actions.length ? ", with what was written on it" : ""}
       .
+    </ConfirmModal>
+  );
+}
+
+function WithdrawDecisionModal({
+  relationshipId,
+  meetingId,
+  decision,
+  onClose,
+}: {
+  relationshipId: string;
+  meetingId: string;
+  decision: Decision | null;
+  onClose: () => void;
+}) {
+  const change = useMeetingChange(relationshipId, meetingId);
+  const close = () => {
+    change.reset();
+    onClose();
+  };
+  return (
+    <ConfirmModal
+      opened={decision !== null}
+      title="Withdraw the decision?"
+      confirmLabel="Withdraw"
+      pending={change.isPending}
+      error={change.error}
+      onClose={close}
+      onConfirm={() =>
+        decision &&
+        change.mutate(
+          { kind: "withdrawDecision", decisionId: decision.id },
+          {
+            onSuccess: () => {
+              notifications.show({ color: "teal", message: "Decision withdrawn." });
+              close();
+            },
+          },
+        )
+      }
+    >
+      “{decision?.text}” was recorded by mistake and is taken out of the minutes. The audit trail keeps that
+      it was recorded and withdrawn.
     </ConfirmModal>
   );
 }

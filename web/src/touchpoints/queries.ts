@@ -87,6 +87,7 @@ export type MeetingChange =
   | { kind: "removeItem"; itemId: string }
   | { kind: "minutes"; body: { itemKey: string; text: string; revision?: number } }
   | { kind: "decision"; body: { itemKey: string; text: string } }
+  | { kind: "withdrawDecision"; decisionId: string }
   | { kind: "addAction"; body: { itemKey: string; title: string; ownerUserId: string; dueOn: string } };
 
 function meetingRequest(relationshipId: string, meetingId: string, change: MeetingChange) {
@@ -108,6 +109,8 @@ function meetingRequest(relationshipId: string, meetingId: string, change: Meeti
       return api<MeetingDetail>(`${url}/minutes`, { method: "PUT", body: change.body });
     case "decision":
       return api<MeetingDetail>(`${url}/decisions`, { method: "POST", body: change.body });
+    case "withdrawDecision":
+      return api<MeetingDetail>(`${url}/decisions/${change.decisionId}`, { method: "DELETE" });
     case "addAction":
       return api<MeetingDetail>(`${url}/actions`, { method: "POST", body: change.body });
   }
