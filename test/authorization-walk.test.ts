@@ -97,6 +97,11 @@ let entryId: string;
 let reviewId: string;
 let actionId: string;
 let planId: string;
+let meetingId: string;
+let itemId: string;
+let decisionId: string;
+let touchpointActionId: string;
+let dateId: string;
 
 const DAY = 86_400_000;
 const isoAt = (ms: number) => new Date(ms).toISOString();
@@ -340,6 +345,109 @@ async function planFor(tenant: Tenant): Promise<{ id: string; revision: number }
   return { id, revision };
 }
 
+/** Touchpoint routes: meetings and their action items (`{actionId}` there is not a review's). */
+const onTouchpoints = (path: string) => path.includes("/touchpoints");
+/** Touchpoint routes and the client's business dates their agendas list. */
+const touchpointRoute = (path: string) => onTouchpoints(path) || path.includes("/business-dates");
+
+/**
+ * The tenant's next scheduled touchpoint meeting (its series starts when the protocol takes
+ * effect), with its revision. A meeting is recorded as held from an hour before it begins, and the
+ * clock stands days before the next one: for the `held` route it is first moved to begin in half
+ * an hour, so the route is proven to let its callers through rather than answer 409.
+ */
+async function meetingFor(tenant: Tenant, path = ""): Promise<{ id: string; revision: number }> {
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "GET",
+    url: `/api/v1/relationships/${tenant.relationshipId}/touchpoints`,
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const next = res.json().next as { id: string; revision: number } | null;
+  expect(next, res.body).not.toBeNull();
+  if (!path.endsWith("/held")) return { id: next!.id, revision: next!.revision };
+  const moved = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/touchpoints/meetings/${next!.id}/move`,
+    payload: { start: isoAt(t.clock.now() + DAY / 48), reason: "Walk: held early", revision: next!.revision },
+  });
+  expect(moved.statusCode, moved.body).toBe(200);
+  return { id: next!.id, revision: moved.json().meeting.revision };
+}
+
+/**
+ * An item the provider's admin adds to a meeting's agenda, read back from the agenda's
+ * "concerns" section: its id, and its key (minutes, decisions and action items attach to it).
+ */
+async function agendaItemFor(tenant: Tenant, meeting: string): Promise<{ id: string; key: string }> {
+  const title = `Walk item ${randomUUID().slice(0, 8)}`;
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/touchpoints/meetings/${meeting}/items`,
+    payload: { title, detail: "Printer fleet renewal" },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const concerns = (
+    res.json().agenda.sections as Array<{
+      key: string;
+      items: Array<{ key: string; kind: string; title: string }>;
+    }>
+  ).find((s) => s.key === "concerns");
+  const item = concerns?.items.find((i) => i.kind === "item" && i.title === title);
+  expect(item, res.body).toBeDefined();
+  return { id: item!.key.slice("concerns:item:".length), key: item!.key };
+}
+
+/** A decision recorded on an agenda item of a meeting. */
+async function decisionFor(tenant: Tenant, meeting: string, itemKey: string): Promise<string> {
+  const text = `Walk decision ${randomUUID().slice(0, 8)}`;
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/touchpoints/meetings/${meeting}/decisions`,
+    payload: { itemKey, text },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const decision = (res.json().decisions as Array<{ id: string; text: string }>).find((d) => d.text === text);
+  expect(decision, res.body).toBeDefined();
+  return decision!.id;
+}
+
+/** An action item on an agenda item of a meeting, owned by the technician, due in a month. */
+async function touchpointActionFor(
+  tenant: Tenant,
+  meeting: string,
+  itemKey: string,
+): Promise<{ id: string; revision: number }> {
+  const title = `Walk action ${randomUUID().slice(0, 8)}`;
+  const res = await request(t, tenant.people.providerAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/touchpoints/meetings/${meeting}/actions`,
+    payload: {
+      itemKey,
+      title,
+      ownerUserId: tenant.people.technician.userId,
+      dueOn: isoAt(t.clock.now() + 30 * DAY).slice(0, 10),
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const action = (res.json().actions as Array<{ id: string; title: string; revision: number }>).find(
+    (x) => x.title === title,
+  );
+  expect(action, res.body).toBeDefined();
+  return { id: action!.id, revision: action!.revision };
+}
+
+/** A business date of the client's (an audit in two months), kept by its IT contact. */
+async function businessDateFor(tenant: Tenant): Promise<{ id: string; revision: number }> {
+  const res = await request(t, tenant.people.clientAdmin, {
+    method: "POST",
+    url: `/api/v1/relationships/${tenant.relationshipId}/business-dates`,
+    payload: { kind: "audit", title: "Walk audit", dueOn: isoAt(t.clock.now() + 60 * DAY).slice(0, 10) },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const { id, revision } = res.json();
+  return { id, revision };
+}
+
 /** A calendar feed made by `person`. */
 async function feedFor(tenant: Tenant, person: Person): Promise<string> {
   const res = await request(t, person, {
@@ -455,6 +563,13 @@ beforeAll(async () => {
   reviewId = (await reviewFor(a, "{reviewId}")).id;
   actionId = await reviewActionFor(a, reviewId);
   planId = (await planFor(a)).id;
+  // The next touchpoint meeting, with an added item carrying a decision and an action item.
+  meetingId = (await meetingFor(a)).id;
+  const item = await agendaItemFor(a, meetingId);
+  itemId = item.id;
+  decisionId = await decisionFor(a, meetingId, item.key);
+  touchpointActionId = (await touchpointActionFor(a, meetingId, item.key)).id;
+  dateId = (await businessDateFor(a)).id;
 });
 
 /** A webhook endpoint of the tenant's client organization. */
@@ -492,6 +607,11 @@ function urlFor(
     reviewId?: string;
     actionId?: string;
     planId?: string;
+    meetingId?: string;
+    itemId?: string;
+    decisionId?: string;
+    touchpointActionId?: string;
+    dateId?: string;
   },
   query: string[] = [],
 ): string {
@@ -515,8 +635,15 @@ function urlFor(
     .replace("{emergencyId}", ids.emergencyId ?? emergencyId)
     .replace("{entryId}", ids.entryId ?? entryId)
     .replace("{reviewId}", ids.reviewId ?? reviewId)
-    .replace("{actionId}", ids.actionId ?? actionId)
+    .replace(
+      "{actionId}",
+      onTouchpoints(path) ? (ids.touchpointActionId ?? touchpointActionId) : (ids.actionId ?? actionId),
+    )
     .replace("{planId}", ids.planId ?? planId)
+    .replace("{meetingId}", ids.meetingId ?? meetingId)
+    .replace("{itemId}", ids.itemId ?? itemId)
+    .replace("{decisionId}", ids.decisionId ?? decisionId)
+    .replace("{dateId}", ids.dateId ?? dateId)
     .replace("{relationshipId}", tenant.relationshipId)
     .replace("{orgId}", onProvider(path) ? tenant.providerOrgId : tenant.clientOrgId)
     .replace("{userId}", ids.userId ?? tenant.people.member.userId)
@@ -640,8 +767,21 @@ describe("authorization walk over the OpenAPI document", () => {
   }, 300_000);
 
   it("lets the right person through on every route (so the refusals above are not vacuous)", async () => {
+    // Touchpoint and business-date routes share one tenant with its protocol in effect (a tenant
+    // and a protocol per route would add seconds to the slowest suite): what they change is their
+    // own, fresh for each route (a meeting skipped or held, an item, a decision, an action item or
+    // a date made for it), so no route finds another's leftovers in its way.
+    let touchpointTenant: Tenant | undefined;
+    const tenantFor = async (path: string): Promise<Tenant> => {
+      if (!touchpointRoute(path)) return createTenant(t, "Walk ok");
+      if (!touchpointTenant) {
+        touchpointTenant = await createTenant(t, "Walk ok");
+        await activateProtocol(t, touchpointTenant);
+      }
+      return touchpointTenant;
+    };
     for (const op of ops.filter((o) => o.access.auth !== "public")) {
-      const fresh = await createTenant(t, "Walk ok");
+      const fresh = await tenantFor(op.path);
       // On-call schedules are the provider's: its admin (an account manager) keeps them.
       const actor =
         (op.access.scope === "relationship" && !op.access.admin) || onProvider(op.path)
@@ -709,10 +849,27 @@ describe("authorization walk over the OpenAPI document", () => {
       const ownMethod = op.path.includes("{methodId}") ? await methodFor(actor) : undefined;
       const ownEmergency = op.path.includes("{emergencyId}") ? await emergencyFor(fresh, op.path) : undefined;
       const ownReview = op.path.includes("{reviewId}") ? await reviewFor(fresh, op.path) : undefined;
-      const ownActionId = op.path.includes("{actionId}")
-        ? await reviewActionFor(fresh, ownReview!.id)
-        : undefined;
+      const ownActionId =
+        ownReview && op.path.includes("{actionId}") ? await reviewActionFor(fresh, ownReview.id) : undefined;
       const ownPlan = op.path.includes("{planId}") ? await planFor(fresh) : undefined;
+      // Touchpoints: the next meeting (moved to begin shortly for `held`; a meeting skipped or held
+      // is no longer the next); minutes, decisions and action items attach to an item added to its
+      // agenda for the route.
+      const touchpointAction = onTouchpoints(op.path) && op.path.includes("{actionId}");
+      const ownMeeting =
+        op.path.includes("{meetingId}") || touchpointAction ? await meetingFor(fresh, op.path) : undefined;
+      const ownItem =
+        ownMeeting &&
+        (op.body?.properties?.itemKey || /\{(itemId|decisionId)\}/.test(op.path) || touchpointAction)
+          ? await agendaItemFor(fresh, ownMeeting.id)
+          : undefined;
+      const ownDecisionId = op.path.includes("{decisionId}")
+        ? await decisionFor(fresh, ownMeeting!.id, ownItem!.key)
+        : undefined;
+      const ownTouchpointAction = touchpointAction
+        ? await touchpointActionFor(fresh, ownMeeting!.id, ownItem!.key)
+        : undefined;
+      const ownDate = op.path.includes("{dateId}") ? await businessDateFor(fresh) : undefined;
       const payload = op.body ? (sample(op.body) as Record<string, unknown>) : undefined;
       if ((ownTicketId || ownChangeId) && payload) delete payload.revision;
       if (ownTicketId && payload) {
@@ -771,11 +928,26 @@ describe("authorization walk over the OpenAPI document", () => {
         Object.assign(payload, { expectedRestore: "4h", recoveryPoint: "24h" });
       if (payload && "outcome" in payload && "testedAt" in payload)
         Object.assign(payload, { testedAt: isoAt(t.clock.now() - DAY), took: "2h" });
-      const ownRevision = ownSchedule?.revision ?? ownReview?.revision ?? ownPlan?.revision;
+      if (ownItem && payload && "itemKey" in payload) payload.itemKey = ownItem.key;
+      // A meeting moved to another day ahead, keeping its length.
+      if (ownMeeting && payload && "start" in payload && "reason" in payload) {
+        payload.start = isoAt(t.clock.now() + 3 * DAY);
+        delete payload.end;
+      }
+      // Minutes are new (revision 0); moving, skipping and holding a meeting need its revision.
+      const meetingRevision = /\/(move|skip|held)$/.test(op.path) ? ownMeeting?.revision : undefined;
+      const ownRevision =
+        ownSchedule?.revision ??
+        ownReview?.revision ??
+        ownPlan?.revision ??
+        ownTouchpointAction?.revision ??
+        ownDate?.revision ??
+        meetingRevision;
       if (ownRevision !== undefined && payload && "revision" in payload) payload.revision = ownRevision;
       // Confirming and reopening are the client's: the reporter does it.
       // Changes are approved by the client's approver; user groups are kept by its IT contact.
       // Emergencies are declared by the client's IT contact, who also approves a configuration change.
+      // Business dates are kept by the client's leads: its IT contact.
       const caller =
         ticketAction === "confirm" || ticketAction === "reopen"
           ? fresh.people.member
@@ -785,7 +957,9 @@ describe("authorization walk over the OpenAPI document", () => {
               ? fresh.people.clientAdmin
               : op.path.endsWith("/emergencies") || op.path.endsWith("/decide")
                 ? fresh.people.it_contact
-                : actor;
+                : op.path.includes("/business-dates") && op.method !== "GET"
+                  ? fresh.people.clientAdmin
+                  : actor;
       const res = await request(t, caller, {
         method: op.method as never,
         url: urlFor(
@@ -812,6 +986,11 @@ describe("authorization walk over the OpenAPI document", () => {
             ...(ownReview ? { reviewId: ownReview.id } : {}),
             ...(ownActionId ? { actionId: ownActionId } : {}),
             ...(ownPlan ? { planId: ownPlan.id } : {}),
+            ...(ownMeeting ? { meetingId: ownMeeting.id } : {}),
+            ...(ownItem ? { itemId: ownItem.id } : {}),
+            ...(ownDecisionId ? { decisionId: ownDecisionId } : {}),
+            ...(ownTouchpointAction ? { touchpointActionId: ownTouchpointAction.id } : {}),
+            ...(ownDate ? { dateId: ownDate.id } : {}),
           },
           op.query,
         ),

@@ -57,6 +57,10 @@ const fill = (path: string, id = "") =>
     .replace("{reviewId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{actionId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{planId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{meetingId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{itemId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{decisionId}", id || "00000000-0000-4000-8000-000000000000")
+    .replace("{dateId}", id || "00000000-0000-4000-8000-000000000000")
     .replace("{token}", id || "x".repeat(32) + ".ics");
 
 function expectProblem(

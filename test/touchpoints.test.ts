@@ -518,6 +518,20 @@ describe("invitations, moves and skips", () => {
       group: "Raised by the client",
       status: "Carried over from a skipped meeting",
     });
+    // The person who added it can take it back from the meeting it was carried to.
+    expect(carried.removable).toBe(true);
+    const itemId = carried.key.split(":")[2];
+    const removed = await call(
+      tenant.people.executive,
+      "DELETE",
+      `${meetingUrl(tenant, list[3]!.id)}/items/${itemId}`,
+    );
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    expect(
+      removed.body.agenda.sections
+        .flatMap((x: { items: { title: string }[] }) => x.items)
+        .map((i: { title: string }) => i.title),
+    ).not.toContain("Office move timeline");
     const outcomes = (await meetingsOf(tenant)).slice(0, 4).map((m) => m.outcome);
     expect(outcomes).toEqual(["held_on_schedule", "held_moved", "skipped", "upcoming"]);
     const held = await eventsOf(tenant, "touchpoint.held");

@@ -149,6 +149,8 @@ export async function updateBusinessDate(
       ...(input.dueOn !== undefined ? { dueOn: input.dueOn } : {}),
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
     };
+    // Nothing to change: answer with the date as it is, with no new revision or event.
+    if (!Object.keys(patch).length) return present(d, dayOf(zone, now));
     const [updated] = await tx.db
       .update(businessDates)
       .set({ ...patch, revision: d.revision + 1, updatedAt: new Date(now) })

@@ -1050,7 +1050,7 @@ export async function removeAgendaItem(
       .where(
         and(
           eq(touchpointItems.id, itemId),
-          eq(touchpointItems.meetingId, m.id),
+          eq(touchpointItems.relationshipId, relationshipId),
           isNull(touchpointItems.removedAt),
         ),
       );
@@ -1059,7 +1059,16 @@ export async function removeAgendaItem(
       abilities.organize || item.addedBy === actorUserId(tx),
       "An added item is taken back by the person who added it or by an organizer.",
     );
-    if (m.state !== "scheduled") throw stateConflict(m, "items are taken back before a meeting is held");
+    if (m.state !== "scheduled")
+      throw stateConflict(m, "items are taken back from the agenda of a meeting still to be held");
+    // The item is this meeting's, or carried over from a meeting skipped since the last one held:
+    // either way this meeting's agenda shows it.
+    if (item.meetingId !== m.id) {
+      const zone = await zoneOf(tx.db, m);
+      const snap = await buildSnapshot(tx.db, m, zone, now);
+      if (!snap.sections.some((sec) => sec.items.some((i) => i.key === `concerns:item:${item.id}`)))
+        throw notFound("agenda item");
+    }
     await tx.db
       .update(touchpointItems)
       .set({ removedAt: new Date(now) })
