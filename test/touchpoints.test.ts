@@ -106,6 +106,7 @@ interface Item {
   owner: string | null;
   flags: string[];
   addedBy: { name: string; side: string } | null;
+  removable: boolean;
   minutes: { text: string; revision: number } | null;
   decisions: { id: string; text: string }[];
   actions: Action[];
