@@ -22,7 +22,7 @@ import {
   IconRefresh,
   IconTrash,
 } from "@tabler/icons-react";
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { Link } from "react-router";
 import { ApiError } from "../api/problem.ts";
 import { formatCalendarDate } from "../protocol/zone.ts";
@@ -31,7 +31,7 @@ import { ProblemAlert } from "../ui/ProblemAlert.tsx";
 import { type FieldErrors, hasErrors } from "../ui/validation.ts";
 import { DoneBadge, FlagBadge, OverdueBadge, ZonedTime } from "./badges.tsx";
 import { AddActionDialog, CompleteActionDialog, DecisionDialog } from "./ItemDialogs.tsx";
-import { useMeetingChange } from "./queries.ts";
+import { type MeetingChange, useMeetingChange } from "./queries.ts";
 import type { ActionItem, AgendaItem, AgendaSection, Decision, MeetingDetail } from "./types.ts";
 import { actionNumber, formatZoned, isOpenMeeting, itemIdOf } from "./words.ts";
 
@@ -625,6 +625,56 @@ function AddItemForm({ relationshipId, meetingId }: { relationshipId: string; me
   );
 }
 
+/** A confirmation before one change to the meeting; shows the API's error and closes on success. */
+function ConfirmMeetingChange({
+  relationshipId,
+  meetingId,
+  change: request,
+  title,
+  confirmLabel,
+  done,
+  onClose,
+  children,
+}: {
+  relationshipId: string;
+  meetingId: string;
+  /** The change to make, or null while the dialog is closed. */
+  change: MeetingChange | null;
+  title: string;
+  confirmLabel: string;
+  /** What the notification says once it is done. */
+  done: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  const change = useMeetingChange(relationshipId, meetingId);
+  const close = () => {
+    change.reset();
+    onClose();
+  };
+  return (
+    <ConfirmModal
+      opened={request !== null}
+      title={title}
+      confirmLabel={confirmLabel}
+      pending={change.isPending}
+      error={change.error}
+      onClose={close}
+      onConfirm={() =>
+        request &&
+        change.mutate(request, {
+          onSuccess: () => {
+            notifications.show({ color: "teal", message: done });
+            close();
+          },
+        })
+      }
+    >
+      {children}
+    </ConfirmModal>
+  );
+}
+
 function RemoveItemModal({
   relationshipId,
   meetingId,
@@ -636,36 +686,20 @@ function RemoveItemModal({
   item: AgendaItem | null;
   onClose: () => void;
 }) {
-  const change = useMeetingChange(relationshipId, meetingId);
-  const close = () => {
-    change.reset();
-    onClose();
-  };
   return (
-    <ConfirmModal
-      opened={item !== null}
+    <ConfirmMeetingChange
+      relationshipId={relationshipId}
+      meetingId={meetingId}
+      change={item && { kind: "removeItem", itemId: itemIdOf(item.key) }}
       title="Remove the item from the agenda?"
       confirmLabel="Remove"
-      pending={change.isPending}
-      error={change.error}
-      onClose={close}
-      onConfirm={() =>
-        item &&
-        change.mutate(
-          { kind: "removeItem", itemId: itemIdOf(item.key) },
-          {
-            onSuccess: () => {
-              notifications.show({ color: "teal", message: "Removed from the agenda." });
-              close();
-            },
-          },
-        )
-      }
+      done="Removed from the agenda."
+      onClose={onClose}
     >
       “{item?.title}” is taken off this meeting&apos;s agenda
       {item?.minutes || item?.decisions.length || item?.actions.length ? ", with what was written on it" : ""}
       .
-    </ConfirmModal>
+    </ConfirmMeetingChange>
   );
 }
 
@@ -680,35 +714,19 @@ function WithdrawDecisionModal({
   decision: Decision | null;
   onClose: () => void;
 }) {
-  const change = useMeetingChange(relationshipId, meetingId);
-  const close = () => {
-    change.reset();
-    onClose();
-  };
   return (
-    <ConfirmModal
-      opened={decision !== null}
+    <ConfirmMeetingChange
+      relationshipId={relationshipId}
+      meetingId={meetingId}
+      change={decision && { kind: "withdrawDecision", decisionId: decision.id }}
       title="Withdraw the decision?"
       confirmLabel="Withdraw"
-      pending={change.isPending}
-      error={change.error}
-      onClose={close}
-      onConfirm={() =>
-        decision &&
-        change.mutate(
-          { kind: "withdrawDecision", decisionId: decision.id },
-          {
-            onSuccess: () => {
-              notifications.show({ color: "teal", message: "Decision withdrawn." });
-              close();
-            },
-          },
-        )
-      }
+      done="Decision withdrawn."
+      onClose={onClose}
     >
       “{decision?.text}” was recorded by mistake and is taken out of the minutes. The audit trail keeps that
       it was recorded and withdrawn.
-    </ConfirmModal>
+    </ConfirmMeetingChange>
   );
 }
 
