@@ -235,3 +235,24 @@ export function endOfLocalDay(zone: string, day: string): number | null {
   if (d === undefined) return null;
   return zoneTable(zone).wallToInstant((d + 1) * DAY_MS) - 1;
 }
+
+/**
+ * The deadline of a work item due on a local date (the end of that day in the zone), or what is
+ * wrong with the date: not a real date, more than five years ahead (an action is tracked to a date
+ * someone will really meet), or already over.
+ */
+export function dueDateOf(
+  zone: string,
+  dueOn: string,
+  now: number,
+): { dueAt: number; problem?: undefined } | { dueAt?: undefined; problem: string } {
+  const year = Number(dueOn.slice(0, 4));
+  const nowYear = new Date(now).getUTCFullYear();
+  const dueAt = year >= nowYear - 1 && year <= nowYear + 5 ? endOfLocalDay(zone, dueOn) : null;
+  if (dueAt === null)
+    return {
+      problem: `use a date like ${new Date(now + 14 * DAY_MS).toISOString().slice(0, 10)}, within the next five years`,
+    };
+  if (dueAt < now) return { problem: "is in the past; give the date it will be done by" };
+  return { dueAt };
+}

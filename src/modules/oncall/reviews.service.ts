@@ -14,7 +14,7 @@ import { eventActor, type ServiceContext, withTransaction } from "../../core/htt
 import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { emitWebhookEvent, notifyUsers, publishLive } from "../../core/notify/notify.ts";
-import { endOfLocalDay } from "../../core/time/intervals.ts";
+import { dueDateOf } from "../../core/time/intervals.ts";
 import { memberships, organizations, relationships, users } from "../identity/identity.tables.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { getRelationshipForViewer } from "../identity/relationships.service.ts";
@@ -37,7 +37,6 @@ type TicketRow = typeof tickets.$inferSelect;
 type EmergencyRow = typeof emergencies.$inferSelect;
 
 const SYSTEM: EventActor = { type: "system", id: null, name: "Liaison" };
-const DAY = 86_400_000;
 
 const label = (r: Pick<ReviewRow, "number" | "title">) => `PIR-${r.number} ${r.title}`;
 const link = (r: Pick<ReviewRow, "relationshipId" | "id">) => `/r/${r.relationshipId}/reviews/${r.id}`;
@@ -700,20 +699,8 @@ export async function addReviewAction(
     const active = await requireActiveProtocol(tx.db, relationshipId, "prevention actions can be tracked");
     const zone = active.protocol.doc.timezone;
     const errors: Array<{ path: string; message: string }> = [];
-    // Within five years: a prevention action is tracked to a date someone will really meet.
-    const year = Number(input.dueOn.slice(0, 4));
-    const nowYear = new Date(now).getUTCFullYear();
-    const dueAt = year >= nowYear - 1 && year <= nowYear + 5 ? endOfLocalDay(zone, input.dueOn) : null;
-    if (dueAt === null)
-      errors.push({
-        path: "body.dueOn",
-        message: `use a date like ${new Date(now + 30 * DAY).toISOString().slice(0, 10)}, within the next five years`,
-      });
-    else if (dueAt < now)
-      errors.push({
-        path: "body.dueOn",
-        message: "is in the past; give the date the action will be done by",
-      });
+    const { dueAt, problem } = dueDateOf(zone, input.dueOn, now);
+    if (problem) errors.push({ path: "body.dueOn", message: problem });
     const [member] = await tx.db
       .select({ userId: memberships.userId })
       .from(memberships)

@@ -14,7 +14,7 @@ import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { notifyUsers } from "../../core/notify/notify.ts";
 import { DAY_MS } from "../../core/time/holidays.ts";
-import { endOfLocalDay } from "../../core/time/intervals.ts";
+import { dueDateOf } from "../../core/time/intervals.ts";
 import { formatLocal, formatLocalRange } from "../changes/changes.plan.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
 import { memberships, organizations, relationships, users } from "../identity/identity.tables.ts";
@@ -1214,16 +1214,8 @@ export async function addAction(
     const item = await itemFor(tx, m, input.itemKey, now);
     const zone = await zoneOf(tx.db, m);
     const errors: Array<{ path: string; message: string }> = [];
-    const year = Number(input.dueOn.slice(0, 4));
-    const nowYear = new Date(now).getUTCFullYear();
-    const dueAt = year >= nowYear - 1 && year <= nowYear + 5 ? endOfLocalDay(zone, input.dueOn) : null;
-    if (dueAt === null)
-      errors.push({
-        path: "body.dueOn",
-        message: `use a date like ${new Date(now + 14 * DAY).toISOString().slice(0, 10)}, within the next five years`,
-      });
-    else if (dueAt < now)
-      errors.push({ path: "body.dueOn", message: "is in the past; give the date it will be done by" });
+    const { dueAt, problem } = dueDateOf(zone, input.dueOn, now);
+    if (problem) errors.push({ path: "body.dueOn", message: problem });
     const [member] = await tx.db
       .select({ userId: memberships.userId, name: users.name })
       .from(memberships)
