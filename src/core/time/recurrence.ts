@@ -80,3 +80,14 @@ export function expandRecurrence(
   });
   return out;
 }
+
+/** A rule in words, as rrule writes it ("every 2 weeks on Tuesday"); a rule it cannot word stays as written. */
+export function ruleText(rule: string): string {
+  const text = rule.replace(/^RRULE:/i, "");
+  try {
+    const r = RRule.fromString(text);
+    return r.isFullyConvertibleToText() ? r.toText() : text;
+  } catch {
+    return text;
+  }
+}

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { and, asc, eq, gte, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../core/db/index.ts";
 import { appendEvent } from "../../core/events/events.ts";
-import type { ServiceContext } from "../../core/http/context.ts";
+import { eventActor, type ServiceContext } from "../../core/http/context.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { messageDomain } from "../../core/notify/email.ts";
 import { type CalendarInvite, emitWebhookEvent, notifyUsers, publishLive } from "../../core/notify/notify.ts";
@@ -41,7 +41,8 @@ const DAY = 86_400_000;
 export const HORIZON_MS = 120 * DAY;
 /** …and at least this many, however sparse the rule (quarterly, yearly). */
 const MIN_AHEAD = 2;
-const SYSTEM = { type: "system" as const, id: null, name: "Liaison" };
+/** Series changes are Liaison following the protocol, not a person's doing. */
+const SYSTEM = eventActor(null);
 
 export const meetingLabel = (m: Pick<MeetingRow, "number">) => `Touchpoint ${m.number}`;
 export const meetingLink = (m: Pick<MeetingRow, "relationshipId" | "id">) =>
@@ -142,7 +143,7 @@ export async function recordTouchpoint(
   action: string,
   detail: { before?: Record<string, unknown> | null; after?: Record<string, unknown> | null },
   now: number,
-  actor = eventActorOf(ctx),
+  actor = eventActor(ctx.actor),
 ) {
   await emitWebhookEvent(ctx, relationshipId, action, {
     [subject.type]: { id: subject.id, label: subject.label },
@@ -161,13 +162,6 @@ export async function recordTouchpoint(
     requestId: ctx.requestId,
     occurredAt: now,
   });
-}
-
-function eventActorOf(ctx: ServiceContext) {
-  const a = ctx.actor;
-  if (!a) return SYSTEM;
-  if (a.type === "user") return { type: "user" as const, id: a.userId, name: a.name };
-  return { type: "token" as const, id: a.tokenId, name: `API token “${a.name}”` };
 }
 
 export function inviteSeries(s: SeriesRow, relName: string, publicUrl: string): InviteSeries {

@@ -14,6 +14,7 @@ import { AppError, forbidden, notFound } from "../../core/http/errors.ts";
 import { queueNames } from "../../core/jobs/jobs.ts";
 import { notifyUsers } from "../../core/notify/notify.ts";
 import { DAY_MS } from "../../core/time/holidays.ts";
+import { ruleText } from "../../core/time/recurrence.ts";
 import { dueDateOf } from "../../core/time/intervals.ts";
 import { formatLocal, formatLocalRange } from "../changes/changes.plan.ts";
 import type { RelationshipViewer } from "../identity/identity.policy.ts";
@@ -51,6 +52,7 @@ import {
   organizerFor,
   queueMeetingTimer,
   recordTouchpoint,
+  type Attendee,
   type SeriesRow,
   seriesExceptions,
   sendMeetingUpdate,
@@ -304,8 +306,13 @@ async function zoneOf(db: Db, m: MeetingRow) {
 }
 
 /** The agenda as it stands (frozen once held), with minutes, decisions and action items attached. */
-async function agendaOf(ctx: ServiceContext, m: MeetingRow, viewer: RelationshipViewer, now: number) {
-  const zone = await zoneOf(ctx.db, m);
+async function agendaOf(
+  ctx: ServiceContext,
+  m: MeetingRow,
+  zone: string,
+  viewer: RelationshipViewer,
+  now: number,
+) {
   const frozen = m.state === "held" && m.agendaSnapshot !== null;
   const snap = frozen ? (m.agendaSnapshot as Snapshot) : await buildSnapshot(ctx.db, m, zone, now);
   const minutes = await ctx.db.select().from(touchpointMinutes).where(eq(touchpointMinutes.meetingId, m.id));
@@ -386,6 +393,7 @@ export async function getTouchpoints(ctx: ServiceContext, relationshipId: string
   const s = await currentSeries(ctx.db, relationshipId);
   const active = await loadActiveProtocol(ctx.db, relationshipId);
   const people = await peopleOf(ctx.db, rel);
+  const attendees = s ? await attendeesOf(ctx.db, rel, s.attendeeRoles) : null;
   const [counts] = await ctx.db
     .select({
       open: sql<number>`count(*) filter (where ${touchpointActions.doneAt} is null)::int`,
@@ -413,8 +421,8 @@ export async function getTouchpoints(ctx: ServiceContext, relationshipId: string
     .slice(0, 12);
   const next = upcoming.find((m) => m.state === "scheduled") ?? null;
   return {
-    series: s ? await presentSeries(ctx.db, s, rel, active?.number ?? null) : null,
-    warnings: s ? await seriesWarnings(ctx.db, s, rel) : [],
+    series: s && attendees ? presentSeries(s, attendees, active?.number ?? null) : null,
+    warnings: s && attendees ? seriesWarnings(s, attendees) : [],
     next: next ? presentMeeting(next, link, now) : null,
     upcoming: upcoming.slice(0, 12).map((m) => presentMeeting(m, link, now)),
     past: past.map((m) => presentMeeting(m, link, now)),
@@ -425,49 +433,13 @@ export async function getTouchpoints(ctx: ServiceContext, relationshipId: string
   };
 }
 
-const WEEKDAY_NAMES: Record<string, string> = {
-  MO: "Monday",
-  TU: "Tuesday",
-  WE: "Wednesday",
-  TH: "Thursday",
-  FR: "Friday",
-  SA: "Saturday",
-  SU: "Sunday",
-};
-
-/** The cadence in words: "Every 2 weeks on Tuesday at 10:00 (America/New_York)"; other rules as written. */
-export function cadenceWords(rule: string, at: string, zone: string): string {
-  const parts = Object.fromEntries(
-    rule
-      .replace(/^RRULE:/i, "")
-      .split(";")
-      .map((p) => p.split("=") as [string, string]),
-  );
-  const n = Number(parts.INTERVAL ?? 1);
-  const unit = { DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year" }[parts.FREQ ?? ""];
-  const simple = Object.keys(parts).every((k) => ["FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY"].includes(k));
-  if (!unit || !simple) return `${rule} at ${at} (${zone})`;
-  let text = n === 1 ? `Every ${unit}` : `Every ${n} ${unit}s`;
-  if (parts.BYDAY) {
-    const days = String(parts.BYDAY)
-      .split(",")
-      .map((d) => {
-        const m = /^([+-]?\d+)?([A-Z]{2})$/.exec(d);
-        if (!m) return d;
-        const ord = m[1]
-          ? ({ "1": "first ", "2": "second ", "3": "third ", "4": "fourth ", "-1": "last " }[m[1]] ??
-            `${m[1]} `)
-          : "";
-        return `${ord}${WEEKDAY_NAMES[m[2]!] ?? m[2]}`;
-      });
-    text += ` on ${days.join(", ")}`;
-  }
-  if (parts.BYMONTHDAY) text += ` on day ${parts.BYMONTHDAY}`;
-  return `${text} at ${at} (${zone})`;
+/** The cadence in words: "Every 2 weeks on Tuesday at 10:00 (America/New_York)". */
+function cadenceWords(rule: string, at: string, zone: string): string {
+  const words = ruleText(rule);
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} at ${at} (${zone})`;
 }
 
-async function presentSeries(db: Db, s: SeriesRow, rel: Rel, version: number | null) {
-  const attendees = await attendeesOf(db, rel, s.attendeeRoles);
+function presentSeries(s: SeriesRow, attendees: Attendee[], version: number | null) {
   const roles = [
     ...s.attendeeRoles.client.map((role) => ({ side: "client" as const, role })),
     ...s.attendeeRoles.provider.map((role) => ({ side: "provider" as const, role })),
@@ -496,9 +468,8 @@ const roleWords = (r: string) => r.replace(/_/g, " ");
 const BUSINESS_ROLES = new Set(["executive", "approver", "account_manager"]);
 
 /** What weakens the meetings (seed 001: both technical and business perspectives). */
-async function seriesWarnings(db: Db, s: SeriesRow, rel: Rel): Promise<string[]> {
+function seriesWarnings(s: SeriesRow, attendees: Attendee[]): string[] {
   const warnings: string[] = [];
-  const attendees = await attendeesOf(db, rel, s.attendeeRoles);
   for (const side of ["client", "provider"] as const) {
     const roles = s.attendeeRoles[side];
     if (!roles.length)
@@ -565,7 +536,8 @@ async function meetingDetail(
 ): Promise<MeetingDetailView> {
   const now = ctx.clock.now();
   const s = await seriesOf(ctx.db, m.seriesId);
-  const { agenda, decisions, actions } = await agendaOf(ctx, m, viewer, now);
+  const { agenda, decisions, actions } = await agendaOf(ctx, m, s.timeZone, viewer, now);
+  const people = await peopleOf(ctx.db, rel);
   const neighbour = async (dir: "prev" | "next") => {
     const [n] = await ctx.db
       .select({ id: touchpointMeetings.id })
@@ -590,13 +562,13 @@ async function meetingDetail(
     actions,
     previousMeetingId: await neighbour("prev"),
     nextMeetingId: await neighbour("next"),
-    attendees: (await attendeesOf(ctx.db, rel, s.attendeeRoles)).map((a) => ({
-      id: a.id,
-      name: a.name,
-      side: a.side,
-      role: a.role,
-    })),
-    people: await peopleOf(ctx.db, rel),
+    // The attendees are the people who hold the series' roles on their side.
+    attendees: people.flatMap((p) =>
+      p.roles
+        .filter((role) => (s.attendeeRoles[p.side] as string[]).includes(role))
+        .map((role) => ({ id: p.id, name: p.name, side: p.side, role })),
+    ),
+    people,
     abilities: touchpointAbilities(viewer),
   };
 }
@@ -901,7 +873,7 @@ export async function holdMeeting(
       },
       now,
     );
-    const { decisions, actions } = await agendaOf(tx, held!, viewer, now);
+    const { decisions, actions } = await agendaOf(tx, held!, s.timeZone, viewer, now);
     const people = distinctPeople(await attendeesOf(tx.db, rel, s.attendeeRoles));
     const lines = [
       `${meetingLabel(m)} of ${rel.name} was held on ${formatLocalRange(s.timeZone, m.start.getTime(), m.end.getTime())} (${s.timeZone})${moved ? `, moved from ${formatLocal(s.timeZone, m.scheduledStart.getTime())}` : ""}.`,
