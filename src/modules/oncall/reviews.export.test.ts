@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectWordsApart, inspectPdf, skipNote, skipPdfChecks } from "../../../test/pdf.ts";
 import {
   formatDuration,
   renderReviewMarkdown,
@@ -13,7 +11,6 @@ import {
   reviewFileName,
 } from "./reviews.export.ts";
 
-const run = promisify(execFile);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
@@ -283,13 +280,6 @@ describe("renderReviewMarkdown", () => {
 
 // --- PDF, checked with independent parsers (poppler's pdfinfo/pdftotext and qpdf) ------------
 
-const onPath = (cmd: string) =>
-  (process.env.PATH ?? "").split(delimiter).some((dir) => existsSync(join(dir, cmd)));
-const missingTools = ["qpdf", "pdfinfo", "pdftotext"].filter((t) => !onPath(t));
-// On CI the tools are required: the tests then run, and fail if a tool is missing.
-const skipPdfChecks = missingTools.length > 0 && !process.env.CI;
-const skipNote = skipPdfChecks ? ` [skipped: ${missingTools.join(", ")} not on PATH; CI requires them]` : "";
-
 describe("renderReviewPdf", () => {
   let dir = "";
   beforeAll(async () => {
@@ -301,14 +291,7 @@ describe("renderReviewPdf", () => {
 
   let n = 0;
   async function inspect(buf: Buffer) {
-    const file = join(dir, `review-${++n}.pdf`);
-    await writeFile(file, buf);
-    const qpdf = await run("qpdf", ["--check", file]); // rejects on a non-zero exit
-    const info = (await run("pdfinfo", [file])).stdout;
-    const text = (await run("pdftotext", ["-layout", file, "-"], { maxBuffer: 64 << 20 })).stdout;
-    const bbox = (await run("pdftotext", ["-bbox", file, "-"], { maxBuffer: 64 << 20 })).stdout;
-    const pages = Number(/^Pages:\s+(\d+)$/m.exec(info)?.[1]);
-    return { qpdf: qpdf.stdout, info, text, bbox, pages };
+    return inspectPdf(buf, join(dir, `review-${++n}.pdf`));
   }
 
   it.skipIf(skipPdfChecks)(`is a valid A4 PDF with the review's content${skipNote}`, async () => {
@@ -369,30 +352,7 @@ describe("renderReviewPdf", () => {
     for (let p = 1; p <= pages; p++) expect(text).toContain(`Page ${p} of ${pages}`);
 
     // Every word lies on its page, and no two words on a page overlap.
-    const pageBlocks = bbox.split("<page ").slice(1);
-    expect(pageBlocks).toHaveLength(pages);
-    for (const [index, block] of pageBlocks.entries()) {
-      const [width, height] = [/width="([\d.]+)"/, /height="([\d.]+)"/].map((r) =>
-        Number(r.exec(block)?.[1]),
-      );
-      const words = [
-        ...block.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</g),
-      ].map((m) => ({ x0: +m[1]!, y0: +m[2]!, x1: +m[3]!, y1: +m[4]!, text: m[5]! }));
-      expect(words.length).toBeGreaterThan(0);
-      words.sort((a, b) => a.y0 - b.y0);
-      const eps = 0.1;
-      for (const [i, a] of words.entries()) {
-        expect(
-          a.x0 >= 0 && a.y0 >= 0 && a.x1 <= width! && a.y1 <= height!,
-          `page ${index + 1}: ${a.text} off the page`,
-        ).toBe(true);
-        for (let j = i + 1; j < words.length && words[j]!.y0 < a.y1 - eps; j++) {
-          const b = words[j]!;
-          const overlap = a.x0 < b.x1 - eps && b.x0 < a.x1 - eps;
-          expect(overlap, `page ${index + 1}: "${a.text}" overlaps "${b.text}"`).toBe(false);
-        }
-      }
-    }
+    expectWordsApart(bbox, pages);
   });
 
   it.skipIf(skipPdfChecks)(`replaces characters the standard fonts lack with "?"${skipNote}`, async () => {
